@@ -1,0 +1,1 @@
+"""Data package: word lists, header maps and rules of nlp-eval, edited as data, not code."""

@@ -1,0 +1,3 @@
+from nlp_eval.cli import app
+
+app()
