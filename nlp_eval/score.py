@@ -1,0 +1,366 @@
+"""Narrative-quality scores: pair -> project -> document -> unit, every lost point traced.
+
+The formula is data (lexicons/scoring.toml) and is documented in the README section `score`:
+a pair starts at 100, loses the points of its label and of each finding that is not the
+label's own explanation; a project's score is the weighted mean of its scored pairs (the
+table's 分值 where present, else the default group weights); documents and units are the
+plain mean of their projects.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from nlp_eval import lexicon
+from nlp_eval.records import LABELS, Finding
+
+SCORING = "scoring.toml"
+LABEL_CAUSE = "label"  # a loss caused by the pair's label
+FINDING_CAUSE = "finding"  # a loss caused by a finding's severity
+
+LOSS_COLUMNS = (
+    "row",
+    "doc",
+    "unit",
+    "year",
+    "project",
+    "level1",
+    "level2",
+    "indicator",
+    "field",
+    "code",
+    "name",
+    "severity",
+    "cause",
+    "pair_points",
+    "points",
+    "message",
+    "suggestion",
+)
+PROJECT_KEY = ["doc", "project"]
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Scores at every level plus the losses that explain them."""
+
+    pairs: pd.DataFrame  # the input table + row, group, pair_weight, pair_score, pair_lost
+    losses: pd.DataFrame  # LOSS_COLUMNS: one row per (pair, code) that cost points
+    projects: pd.DataFrame  # ranked best first
+    documents: pd.DataFrame
+    units: pd.DataFrame
+    findings: list[Finding] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # unreadable files of the batch
+    lang: str = "zh"
+
+
+def settings() -> dict[str, Any]:
+    """The scoring settings of lexicons/scoring.toml."""
+    return lexicon.toml(SCORING)
+
+
+def grade(score: float | None) -> str:
+    """The grade band (优/良/中/差) of a 0-100 score, "" when there is no score."""
+    if score is None or (isinstance(score, float) and math.isnan(score)):
+        return ""
+    rounded = round(score, 1)  # grade what is displayed: 89.96 shows as 90.0 and is 优
+    for band in settings()["grades"]:
+        if rounded >= band["floor"]:
+            return band["grade"]
+    return settings()["grades"][-1]["grade"]
+
+
+def _text(value: Any) -> str:
+    return "" if value is None or (isinstance(value, float) and math.isnan(value)) else str(value)
+
+
+def _positive(value: Any) -> float | None:
+    """A usable table weight: a positive finite number, else None (absent, 0, NaN)."""
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if math.isfinite(number) and number > 0 else None
+
+
+def _group_weights(rows: list[tuple[int, Any]], default: float) -> dict[int, float]:
+    """Weights of the scored rows of one group: the table's 分值, else the default split evenly."""
+    given = {row: w for row, raw in rows if (w := _positive(raw)) is not None}
+    if not given:
+        return {row: default / len(rows) for row, _ in rows}
+    # Rows the table left without 分值 in a weighted group count like an average row.
+    mean = sum(given.values()) / len(given)
+    return {row: given.get(row, mean) for row, _ in rows}
+
+
+def _items(
+    table: pd.DataFrame, config: dict[str, Any]
+) -> tuple[dict[int, list[int]], dict[int, float]]:
+    """Scored items (a pair, or a whole block such as the budget) and their raw weights."""
+    weights_cfg: dict[str, float] = config["weights"]
+    blocks = {g for g, on in config.get("blocks", {}).items() if on}
+    scored_labels = {lab for lab in config["label_loss"] if lab != "na"}
+    items: dict[int, list[int]] = {}
+    weights: dict[int, float] = {}
+    scored = table[table["level1"].isin(list(weights_cfg))]
+    for (_, _, group), part in scored.groupby(["doc", "project", "level1"], sort=False):
+        rows = part["row"].tolist()
+        if group in blocks:
+            given = [w for w in map(_positive, part["weight"]) if w is not None]
+            items[rows[0]] = rows
+            weights[rows[0]] = sum(given) if given else weights_cfg[group]
+            continue
+        live = [(r, w) for r, lab, w in zip(rows, part["label"], part["weight"], strict=True)
+                if lab in scored_labels]  # fmt: skip
+        if not live:
+            continue
+        for row, weight in _group_weights(live, weights_cfg[group]).items():
+            items[row] = [row]
+            weights[row] = weight
+    return items, weights
+
+
+def _item_losses(
+    rows: list[int],
+    labels: Sequence[str],
+    by_row: dict[int, list[Finding]],
+    config: dict[str, Any],
+    block: bool,
+) -> list[tuple[int, Finding | None, str, float]]:
+    """Raw losses of one item: (row, finding or None, cause, pair points), before capping."""
+    losses: list[tuple[int, Finding | None, str, float]] = []
+    for row in rows:
+        found = by_row.get(row, [])
+        label = labels[row]
+        label_points = 0.0 if block else float(config["label_loss"].get(label, 0))
+        if label_points:
+            # The first finding that implies this label explains the loss; else the label itself.
+            reason = next((f for f in found if f.label == label), None)
+            losses.append((row, reason, LABEL_CAUSE, label_points))
+        for finding in found:
+            if finding.label and not block:
+                continue  # it explains a label: the label's loss already counts it
+            points = float(config["severity_loss"].get(str(finding.severity), 0))
+            if points:
+                losses.append((row, finding, FINDING_CAUSE, points))
+    return losses
+
+
+def score(
+    table: pd.DataFrame, findings: Iterable[Finding], *, lang: str = "zh"
+) -> Scores:  # fmt: skip
+    """Score a labelled tidy table (columns records.COLUMNS + label) and its findings."""
+    config = settings()
+    findings = list(findings)
+    pairs = table.reset_index(drop=True).copy()
+    pairs["row"] = range(len(pairs))
+    if "label" not in pairs:
+        pairs["label"] = ""
+    for column in ("doc", "unit", "project", "level1", "level2", "indicator", "label"):
+        pairs[column] = pairs[column].map(_text) if column in pairs else ""
+    if "weight" not in pairs:
+        pairs["weight"] = float("nan")
+    labels = pairs["label"].tolist()
+    by_row: dict[int, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        by_row[finding.row].append(finding)
+
+    items, raw_weights = _items(pairs, config)
+    blocks = {g for g, on in config.get("blocks", {}).items() if on}
+    project_of = dict(
+        zip(pairs["row"], zip(pairs["doc"], pairs["project"], strict=True), strict=True)
+    )
+    total_weight: Counter[tuple[str, str]] = Counter()
+    for head, weight in raw_weights.items():
+        total_weight[project_of[head]] += weight
+
+    where = pairs[[c for c in LOSS_COLUMNS if c in pairs] + ["label"]].to_dict("records")
+    pair_weight = [math.nan] * len(pairs)
+    pair_score = [math.nan] * len(pairs)
+    pair_lost = [0.0] * len(pairs)
+    loss_rows: list[dict[str, Any]] = []
+    for head, rows in items.items():
+        share = raw_weights[head] / total_weight[project_of[head]]
+        block = where[head]["level1"] in blocks
+        raw = _item_losses(rows, labels, by_row, config, block)
+        total = sum(points for *_, points in raw)
+        scale = 100.0 / total if total > 100 else 1.0  # a pair never goes below 0
+        for row in rows:
+            pair_weight[row] = share / len(rows)
+            pair_score[row] = 100.0 - total * scale
+        for row, finding, cause, points in raw:
+            pair_points = points * scale
+            pair_lost[row] += pair_points * share
+            loss_rows.append(
+                _loss_row(where[row], finding, cause, pair_points, share * pair_points)
+            )
+    pairs["group"] = pairs["level1"].where(pairs["level1"].isin(list(config["weights"])), "")
+    pairs["pair_weight"] = pair_weight
+    pairs["pair_score"] = pair_score
+    pairs["pair_lost"] = pair_lost
+    losses = pd.DataFrame(loss_rows, columns=list(LOSS_COLUMNS))
+    labelled = [g for g in config["weights"] if g not in blocks]
+    projects = _projects(pairs, losses, by_row, labelled)
+    return Scores(
+        pairs=pairs,
+        losses=losses,
+        projects=projects,
+        documents=_documents(projects),
+        units=_units(projects),
+        findings=findings,
+        lang=lang,
+    )
+
+
+def _loss_row(
+    where: dict[str, Any], finding: Finding | None, cause: str, pair_points: float, points: float
+) -> dict[str, Any]:
+    """One traced loss: where (row), why (code) and how many points of the project."""
+    label = where["label"]
+    return {
+        "row": where["row"],
+        "doc": where["doc"],
+        "unit": where["unit"],
+        "year": where.get("year"),
+        "project": where["project"],
+        "level1": where["level1"],
+        "level2": where["level2"],
+        "indicator": where["indicator"],
+        "field": finding.field if finding else "completion",
+        "code": finding.code if finding else f"label:{label}",
+        "name": finding.name if finding else label,
+        "severity": str(finding.severity) if finding else "",
+        "cause": cause,
+        "pair_points": round(pair_points, 4),
+        "points": round(points, 4),
+        "message": finding.message if finding else "",
+        "suggestion": finding.suggestion if finding else "",
+    }
+
+
+def _first(values: pd.Series) -> Any:
+    """The first non-empty value of a column (a unit name sits in one merged cell)."""
+    for value in values:
+        if _text(value):
+            return value
+    return "" if values.dtype == object else None
+
+
+def _year(value: Any) -> int | None:
+    try:
+        return None if value is None or pd.isna(value) else int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _projects(
+    pairs: pd.DataFrame,
+    losses: pd.DataFrame,
+    by_row: dict[int, list[Finding]],
+    labelled: list[str],
+) -> pd.DataFrame:
+    """One row per project, ranked best first: score, grade, label counts, top findings."""
+    records = []
+    for (doc, project), part in pairs.groupby(PROJECT_KEY, sort=False):
+        scored = part[part["pair_weight"].notna()]
+        value = float((scored["pair_weight"] * scored["pair_score"]).sum()) if len(scored) else None
+        indicators = part[part["group"].isin(labelled)]
+        counts = Counter(indicators["label"])
+        codes = Counter(f.code for row in part["row"] for f in by_row.get(row, []))
+        lost = losses[(losses["doc"] == doc) & (losses["project"] == project)]
+        records.append(
+            {
+                "doc": doc,
+                "unit": _text(_first(part["unit"])),
+                "year": _year(_first(part["year"])) if "year" in part else None,
+                "project": project,
+                "score": None if value is None else round(value, 1),
+                "grade": grade(value),
+                "pairs": int(len(indicators)),
+                **{label: int(counts.get(label, 0)) for label in LABELS},
+                "findings": int(sum(codes.values())),
+                "points_lost": round(float(lost["points"].sum()), 1),
+                "top_codes": " ".join(f"{c}×{n}" for c, n in codes.most_common(3)),
+            }
+        )
+    projects = pd.DataFrame(records)
+    if projects.empty:
+        return projects
+    projects = projects.sort_values("score", ascending=False, na_position="last", kind="stable")
+    projects.insert(0, "rank", range(1, len(projects) + 1))
+    return projects.reset_index(drop=True)
+
+
+def _aggregate(projects: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Plain mean of project scores per key: every project counts the same."""
+    if projects.empty:
+        return pd.DataFrame(columns=[*keys, "projects", "score", "grade"])
+    records = []
+    for key, part in projects.groupby(keys, sort=False, dropna=False):
+        key = key if isinstance(key, tuple) else (key,)
+        scored = part["score"].dropna()
+        value = float(scored.mean()) if len(scored) else None
+        records.append(
+            {
+                **dict(zip(keys, key, strict=True)),
+                "projects": int(len(part)),
+                "score": None if value is None else round(value, 1),
+                "grade": grade(value),
+            }
+        )
+    return (
+        pd.DataFrame(records)
+        .sort_values("score", ascending=False, na_position="last", kind="stable")
+        .reset_index(drop=True)
+    )
+
+
+def _documents(projects: pd.DataFrame) -> pd.DataFrame:
+    if projects.empty:
+        return _aggregate(projects, ["doc", "unit", "year"])
+    firsts = projects.groupby("doc", sort=False).agg(unit=("unit", _first), year=("year", _first))
+    merged = projects.drop(columns=["unit", "year"]).join(firsts, on="doc")
+    return _aggregate(merged, ["doc", "unit", "year"])
+
+
+def _units(projects: pd.DataFrame) -> pd.DataFrame:
+    units = _aggregate(projects, ["unit"])
+    if not projects.empty:
+        docs = projects.groupby("unit", sort=False)["doc"].nunique()
+        units.insert(1, "documents", units["unit"].map(docs).astype(int))
+    return units
+
+
+def explain(scores: Scores, project: str) -> pd.DataFrame:
+    """The losses of the projects whose name contains `project`, biggest first."""
+    losses = scores.losses
+    chosen = losses[losses["project"].str.contains(project, regex=False)]
+    return chosen.sort_values(["doc", "project", "points"], ascending=[True, True, False])
+
+
+def run(
+    paths: Sequence[str | Path],
+    *,
+    model: str | Path | None = None,
+    lang: str = "zh",
+    step: Callable[[str], None] | None = None,
+) -> Scores:
+    """Read, lint and score files and directories; unreadable files become `problems`."""
+    from nlp_eval.io import read_files
+    from nlp_eval.lint import lint
+
+    step = step or (lambda _name: None)
+    step("read")
+    result = read_files(paths)
+    step("lint")
+    linted = lint(result.table, model=model, lang=lang)
+    step("score")
+    scores = score(linted.table, linted.findings, lang=lang)
+    return Scores(**{**scores.__dict__, "problems": list(result.problems)})
