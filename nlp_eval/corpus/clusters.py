@@ -1,0 +1,198 @@
+"""Boilerplate clusters: near-identical texts across projects, documents, units and years.
+
+Method (scales near-linearly):
+1. exact duplicates are collapsed first (已完成 occurs thousands of times; without this the
+   LSH buckets of one frequent text would make candidate generation quadratic);
+2. MinHash signatures over character n-grams (Chinese has no spaces), vectorised in numpy:
+   every n-gram of every text is hashed once, then each permutation is a multiply-shift of
+   those hashes and the per-text minimum is one `np.minimum.reduceat`;
+3. LSH banding: texts that agree on every row of one band are candidates; inside a bucket
+   each member is paired with the first and with the previous member only (linear, not
+   all pairs), which keeps huge buckets cheap while a true near-duplicate still meets its
+   neighbours through the other bands;
+4. candidates are verified by the signature agreement (an unbiased estimate of the
+   Jaccard similarity of the n-gram sets) and clusters are the connected components.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import connected_components
+
+NUM_PERM = 64
+NGRAM = 3
+BANDS = 16  # 16 bands x 4 rows: a pair with Jaccard 0.6 becomes a candidate with p ≈ 0.9
+THRESHOLD = 0.6  # estimated Jaccard of character 3-gram sets needed to join a cluster
+
+_MASK64 = np.uint64(0xFFFFFFFFFFFFFFFF)
+
+
+def _gram_hashes(texts: list[str], ngram: int) -> tuple[np.ndarray, np.ndarray]:
+    """64-bit hashes of every character n-gram, and the start of each text's run of grams.
+
+    A text shorter than `ngram` yields one gram (itself, padded), so every text has a sketch.
+    """
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    joined = "\x00".join(texts) + "\x00" * ngram
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+    starts = np.zeros(len(texts), dtype=np.int64)
+    np.cumsum(lengths[:-1] + 1, out=starts[1:])
+    counts = np.maximum(lengths - ngram + 1, 1)
+    offsets = np.zeros(len(texts), dtype=np.int64)
+    np.cumsum(counts[:-1], out=offsets[1:])
+    # position of every gram: text start + rank of the gram inside its text
+    positions = np.repeat(starts - offsets, counts) + np.arange(counts.sum(), dtype=np.int64)
+    rng = np.random.default_rng(0x5EED)
+    mult = rng.integers(1, 2**63, size=ngram, dtype=np.uint64) | np.uint64(1)
+    hashes = np.zeros(len(positions), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for k in range(ngram):
+            hashes += codes[positions + k] * mult[k]
+        hashes ^= hashes >> np.uint64(29)
+        hashes *= np.uint64(0xBF58476D1CE4E5B9)
+        hashes ^= hashes >> np.uint64(32)
+    return hashes, offsets
+
+
+def minhash(texts: list[str], *, num_perm: int = NUM_PERM, ngram: int = NGRAM) -> np.ndarray:
+    """MinHash signatures (len(texts) x num_perm, uint32) of the character n-gram sets."""
+    if not texts:
+        return np.zeros((0, num_perm), dtype=np.uint32)
+    hashes, offsets = _gram_hashes(texts, ngram)
+    rng = np.random.default_rng(0xC0FFEE)
+    a = rng.integers(1, 2**63, size=num_perm, dtype=np.uint64) | np.uint64(1)
+    b = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64)
+    sig = np.empty((len(texts), num_perm), dtype=np.uint32)
+    shift = np.uint64(32)
+    permuted = np.empty_like(hashes)
+    with np.errstate(over="ignore"):
+        for k in range(num_perm):
+            np.multiply(hashes, a[k], out=permuted)
+            permuted += b[k]
+            permuted >>= shift
+            sig[:, k] = np.minimum.reduceat(permuted, offsets)
+    return sig
+
+
+def _candidate_pairs(sig: np.ndarray, bands: int) -> np.ndarray:
+    """Candidate pairs (i < j) from LSH banding, as one uint64 code i * n + j per pair."""
+    n, num_perm = sig.shape
+    rows = num_perm // bands
+    rng = np.random.default_rng(0xBA4D)
+    mult = rng.integers(1, 2**63, size=rows, dtype=np.uint64) | np.uint64(1)
+    found: list[np.ndarray] = []
+    with np.errstate(over="ignore"):
+        for band in range(bands):
+            block = sig[:, band * rows : (band + 1) * rows].astype(np.uint64)
+            keys = (block * mult).sum(axis=1, dtype=np.uint64)
+            order = np.argsort(keys, kind="stable")
+            sorted_keys = keys[order]
+            same_as_prev = np.empty(n, dtype=bool)
+            same_as_prev[0] = False
+            np.equal(sorted_keys[1:], sorted_keys[:-1], out=same_as_prev[1:])
+            if not same_as_prev.any():
+                continue
+            group_start = np.maximum.accumulate(np.where(same_as_prev, 0, np.arange(n)))
+            members = np.flatnonzero(same_as_prev)
+            for other in (members - 1, group_start[members]):  # chain and star
+                i, j = order[other], order[members]
+                lo, hi = np.minimum(i, j).astype(np.uint64), np.maximum(i, j).astype(np.uint64)
+                found.append(lo * np.uint64(n) + hi)
+    if not found:
+        return np.zeros(0, dtype=np.uint64)
+    return np.unique(np.concatenate(found))
+
+
+def near_duplicate_groups(
+    texts: list[str],
+    *,
+    threshold: float = THRESHOLD,
+    num_perm: int = NUM_PERM,
+    bands: int = BANDS,
+    ngram: int = NGRAM,
+) -> np.ndarray:
+    """Group label of every text (distinct texts expected): connected near-duplicates share one."""
+    n = len(texts)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    sig = minhash(texts, num_perm=num_perm, ngram=ngram)
+    codes = _candidate_pairs(sig, bands)
+    i = (codes // np.uint64(n)).astype(np.int64)
+    j = (codes % np.uint64(n)).astype(np.int64)
+    keep = np.zeros(len(codes), dtype=bool)
+    chunk = 1 << 18  # verify in chunks: memory stays at chunk x num_perm bytes
+    for lo in range(0, len(codes), chunk):
+        a, b = i[lo : lo + chunk], j[lo : lo + chunk]
+        agreement = (sig[a] == sig[b]).mean(axis=1)
+        keep[lo : lo + chunk] = agreement >= threshold
+    graph = coo_matrix((np.ones(int(keep.sum()), dtype=np.int8), (i[keep], j[keep])), shape=(n, n))
+    return connected_components(graph, directed=False)[1]
+
+
+def cluster_keys(keys: pd.Series, **options) -> pd.Series:
+    """Cluster label for every key (one per text occurrence); exact duplicates collapse first."""
+    codes, uniques = pd.factorize(keys, sort=False)
+    groups = near_duplicate_groups(list(uniques), **options)
+    return pd.Series(groups[codes], index=keys.index)
+
+
+CLUSTER_COLUMNS = (
+    "cluster",
+    "size",
+    "units",
+    "years",
+    "docs",
+    "kind",
+    "representative",
+    "doc",
+    "unit",
+    "region",
+    "year",
+    "project",
+    "level1",
+    "level2",
+    "indicator",
+    "field",
+    "source",
+    "row",
+    "text",
+)
+SHORT = 8  # characters: a cluster whose representative is shorter is a status phrase
+
+
+def boilerplate_clusters(texts: pd.DataFrame, *, min_size: int = 2, **options) -> pd.DataFrame:
+    """One row per member of every cluster of near-identical texts spanning several projects.
+
+    `texts` is `nlp_eval.corpus.texts.texts(table)`; only kind `text` is clustered, each field
+    on its own (a completion equal to its own target is a copy, not boilerplate). Clusters are
+    numbered from 1 by size, largest first.
+    """
+    parts = []
+    for field, part in texts[texts["kind"] == "text"].groupby("field", sort=True):
+        labels = cluster_keys(part["key"], **options)
+        parts.append(part.assign(_group=field + ":" + labels.astype(str)))
+    if not parts:
+        return pd.DataFrame(columns=list(CLUSTER_COLUMNS))
+    members = pd.concat(parts)
+    spread = members.assign(_where=members["doc"].astype(str) + "\x00" + members["project"])
+    grouped = spread.groupby("_group")
+    stats = pd.DataFrame(
+        {
+            "size": grouped.size(),
+            "places": grouped["_where"].nunique(),
+            "units": grouped["unit"].nunique(),
+            "years": grouped["year"].nunique(),
+            "docs": grouped["doc"].nunique(),
+            # the most frequent wording stands for the cluster (ties: the first seen)
+            "representative": grouped["text"].agg(lambda s: s.str.strip().value_counts().index[0]),
+        }
+    )
+    stats = stats[(stats["size"] >= min_size) & (stats["places"] >= 2)]
+    stats = stats.sort_values(["size", "units", "representative"], ascending=[False, False, True])
+    stats["cluster"] = range(1, len(stats) + 1)
+    stats["kind"] = np.where(stats["representative"].str.len() < SHORT, "short", "text")
+    out = members.drop(columns="kind").join(stats.drop(columns="places"), on="_group", how="inner")
+    out = out.sort_values(["cluster", "year", "doc", "row"], kind="stable", ignore_index=True)
+    return out[list(CLUSTER_COLUMNS)]

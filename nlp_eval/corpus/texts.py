@@ -1,0 +1,137 @@
+"""The corpus as texts: one row per non-empty target or completion cell, with its kind.
+
+Expected shared text is marked, not dropped, so every measure can say what it left out:
+  na           N/A phrases (不适用, 本项目不涉及经济效益指标, 无, /)
+  placeholder  ……, **, XX, the template's instruction text
+  template     the template's own words (headers, indicator-tree names) or the row's own
+               indicator name written into the cell
+  value        a bare value: one number with its comparator and unit (100%, ≥95%, 1处,
+               3个工作日), a bare date or deadline (2023年12月31日前, 11月底前完成) or a
+               one-character answer (是, 否); equal values in different tables are
+               coincidence, not boilerplate
+  text         everything else: what clusters, carry-over and the boilerplate share use.
+Short status words (已完成, 按时完成, 达成预期指标) stay `text`: they are the boilerplate
+auditors look for. Clusters flag them as kind `short` so they can be read apart.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import cache
+
+import numpy as np
+import pandas as pd
+
+from nlp_eval import lexicon
+
+FIELDS = ("target", "completion")
+TEXT_COLUMNS = (
+    "row",
+    "field",
+    "doc",
+    "unit",
+    "region",
+    "year",
+    "project",
+    "level1",
+    "level2",
+    "indicator",
+    "source",
+    "text",
+    "key",
+    "kind",
+)
+
+_NOT_KEY = re.compile(r"[\s\W_]+", re.UNICODE)
+_COMPARATOR = (
+    r"(?:≥|≤|>=|<=|>|<|=|＞|＜|﹦|≧|≦|═|不低于|不少于|不高于|不超过|不大于|不小于|达到"
+    r"|大于等于|小于等于|大于|小于|低于|高于|约)?"
+)
+_NUMBER = r"[0-9０-９]+(?:[.．][0-9]+)?"
+_BARE_VALUE = re.compile(
+    rf"^{_COMPARATOR}{_NUMBER}(?:[-~～—至]{_NUMBER})?\s*(?:%|％|[^\s0-9]{{0,4}}?)(?:以上|以下|以内|内)?$"
+)
+# a bare date or deadline: 2023年12月31日前, 11月底前完成, 2023/11/30
+_BARE_DATE = re.compile(
+    r"^(?:20[0-9]{2}(?:年|[/.-]))?(?:[0-9]{1,2}(?:月|[/.-]))(?:[0-9]{1,2}日?)?(?:份|底|末|中旬|上旬|下旬)?"
+    r"(?:前|以前|之前)?(?:完成)?$"
+)
+_PLACEHOLDER = re.compile(
+    r"^(?:[.。…·*＊xX×_—\-/\s]+|[xX*＊]+.*|.*[（(][^)）]*[*＊xX]{2,}[^)）]*[)）].*)$"
+)
+_INSTRUCTION = re.compile(r"(字以内|请填写|请说明|对照年度目标|说明相关任务目标)")
+
+
+def key(text: str) -> str:
+    """Comparison key: NFKC, lower case, without whitespace and punctuation."""
+    return _NOT_KEY.sub("", unicodedata.normalize("NFKC", text).lower())
+
+
+def _kind(text: str, text_key: str, own_names: frozenset[str]) -> str:
+    if text.strip() in lexicon.words("na_phrases.txt"):
+        return "na"
+    if not text_key:
+        return "placeholder" if text.strip() else "empty"
+    if text_key in _na_keys() or (
+        len(text_key) <= 20 and ("不适用" in text_key or "不涉及" in text_key)
+    ):
+        return "na"
+    if _PLACEHOLDER.match(text.strip()) or _INSTRUCTION.search(text):
+        return "placeholder"
+    if text_key in _template_keys() or text_key in own_names:
+        return "template"
+    plain = unicodedata.normalize("NFKC", text).strip()
+    if len(text_key) == 1 or _BARE_VALUE.match(plain) or _BARE_DATE.match(plain):
+        return "value"
+    return "text"
+
+
+@cache
+def _na_keys() -> frozenset[str]:
+    return frozenset(key(w) for w in lexicon.words("na_phrases.txt")) - {""}
+
+
+@cache
+def _template_keys() -> frozenset[str]:
+    return frozenset(key(w) for w in lexicon.words("corpus_template_words.txt"))
+
+
+def texts(table: pd.DataFrame, fields: tuple[str, ...] = FIELDS) -> pd.DataFrame:
+    """One row per non-empty target/completion cell of the tidy table, with key and kind."""
+    frames = []
+    for field in fields:
+        if field not in table.columns:
+            continue
+        col = table[field].fillna("").astype(str)
+        present = col.str.strip() != ""
+        part = table.loc[present]
+        cells = col[present]
+        keys = [key(t) for t in cells]
+        own = zip(
+            part.get("indicator", pd.Series("", index=part.index)).fillna("").astype(str),
+            part.get("level2", pd.Series("", index=part.index)).fillna("").astype(str),
+            strict=True,
+        )
+        kinds = [
+            _kind(t, k, frozenset({key(ind), key(lv2), key(lv2) + "指标"}) - {""})
+            for t, k, (ind, lv2) in zip(cells, keys, own, strict=True)
+        ]
+        frame = pd.DataFrame(
+            {
+                "row": np.flatnonzero(present.to_numpy()),
+                "field": field,
+                "text": cells.to_numpy(),
+                "key": keys,
+                "kind": kinds,
+            }
+        )
+        source = "source" if field == "completion" else "target_source"
+        for column in ("doc", "unit", "region", "year", "project", "level1", "level2", "indicator"):
+            frame[column] = part[column].to_numpy() if column in part else ""
+        frame["source"] = part[source].to_numpy() if source in part else ""
+        frames.append(frame)
+    if not frames:
+        return pd.DataFrame(columns=list(TEXT_COLUMNS))
+    out = pd.concat(frames, ignore_index=True)
+    return out.sort_values(["row", "field"], kind="stable", ignore_index=True)[list(TEXT_COLUMNS)]

@@ -1,0 +1,165 @@
+"""Boilerplate clusters and year-over-year carry-over on small tables and the real Songgang targets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from nlp_eval.corpus.carryover import copied_forward, year_pairs
+from nlp_eval.corpus.clusters import boilerplate_clusters, near_duplicate_groups
+from nlp_eval.corpus.declarations import read_declarations
+from nlp_eval.corpus.texts import key, texts
+from nlp_eval.records import COLUMNS
+
+SONGGANG = Path(__file__).resolve().parents[1] / "corpus" / "songgang_targets_2021_2023"
+
+
+def tidy(rows: list[dict]) -> pd.DataFrame:
+    """A tidy table from partial rows (missing text columns are "")."""
+    frame = pd.DataFrame(rows)
+    for column in COLUMNS:
+        if column not in frame:
+            frame[column] = ""
+    return frame[list(COLUMNS)]
+
+
+def test_near_duplicates_group_and_unrelated_texts_stay_apart():
+    texts_ = [
+        "通过文博会大型平台，推动龙岗区文化产业快速发展。",
+        "通过文博会大型平台，推动龙岗区文化产业的快速发展",
+        "通过文博会大型平台推动坪山区文化产业快速发展。",
+        "组织区内30家文化企业参展云上文博会",
+        "相关设备使用者对设备情况满意度较高",
+    ]
+    groups = near_duplicate_groups([key(t) for t in texts_])
+    assert groups[0] == groups[1] == groups[2]
+    assert len({groups[0], groups[3], groups[4]}) == 3
+
+
+def test_exact_duplicates_collapse_before_lsh():
+    completions = (
+        ["已完成"] * 3000
+        + ["已完成。"] * 50
+        + [f"完成第{i}批设备采购{i * 7}台" for i in range(200)]
+    )
+    table = tidy(
+        [
+            {
+                "doc": f"d{i % 40}",
+                "project": f"p{i}",
+                "unit": f"u{i % 7}",
+                "year": 2020 + i % 3,
+                "completion": text,
+            }
+            for i, text in enumerate(completions)
+        ]
+    )
+    clusters = boilerplate_clusters(texts(table))
+    top = clusters[clusters["cluster"] == 1]
+    assert top["size"].iloc[0] == 3050
+    assert top["representative"].iloc[0] == "已完成"
+    assert top["kind"].iloc[0] == "short"
+    assert (top["units"] == 7).all() and (top["years"] == 3).all()
+
+
+def test_expected_shared_text_is_not_boilerplate():
+    cells = ["不适用", "本项目不涉及经济效益指标", "100%", "≥95%", "……", "社会效益指标", "/"]
+    table = tidy(
+        [
+            {"doc": f"d{i}", "project": f"p{i}", "target": t, "completion": t}
+            for i in range(10)
+            for t in cells
+        ]
+    )
+    kinds = texts(table)["kind"]
+    assert "text" not in set(kinds)
+    assert boilerplate_clusters(texts(table)).empty
+
+
+def test_text_repeated_inside_one_project_is_not_a_cluster():
+    table = tidy(
+        [
+            {
+                "doc": "d",
+                "project": "p",
+                "level2": lv,
+                "completion": "提升城区知名度和影响力，丰富人民生活",
+            }
+            for lv in ("社会", "生态", "经济")
+        ]
+    )
+    assert boilerplate_clusters(texts(table)).empty
+
+
+@pytest.fixture(scope="module")
+def songgang() -> pd.DataFrame:
+    return texts(read_declarations(SONGGANG))
+
+
+def test_songgang_cluster_checked_by_hand(songgang):
+    # grep 通过日常服务居民，使得居民问题得到及时解决 projects.tsv: 10 projects of 2023, one unit
+    clusters = boilerplate_clusters(songgang)
+    hit = clusters[clusters["representative"] == "通过日常服务居民，使得居民问题得到及时解决。"]
+    assert hit["size"].iloc[0] == 10
+    assert set(hit["doc"]) >= {"440306231391500000173", "440306231390300900040"}
+    assert set(hit["year"]) == {2023} and set(hit["unit"]) == {"深圳市宝安区松岗街道办事处（本级）"}
+    assert set(hit["source"].str.split(":").str[0]) == {"projects.tsv"}
+    # the bare grade 明显 fills 61 target cells (grep -P '\t明显\s*\t' indicators.tsv) plus one "明显。"
+    grade = clusters[clusters["representative"] == "明显"]
+    assert grade["size"].iloc[0] >= 61 and grade["kind"].iloc[0] == "short"
+    # 不适用 (793 cells) and bare values are expected text, never clusters
+    assert not clusters["text"].str.contains("不适用").any()
+    assert "100%" not in set(clusters["text"].str.strip())
+
+
+def test_songgang_carryover_checked_by_hand(songgang):
+    # 系列文化活动经费 and 群众体育活动经费（全区性）: the 2021 年度目标 reappears in 2022
+    pairs = year_pairs(songgang)
+    copied = copied_forward(pairs)
+    goals = copied[copied["indicator"] == "年度目标"].set_index("project")
+    culture = goals.loc["系列文化活动经费"]
+    assert (culture["year_from"], culture["year_to"]) == (2021, 2022)
+    assert (culture["doc_from"], culture["doc_to"]) == (
+        "440306210600300003833",
+        "440306221390301000057",
+    )
+    assert culture["unchanged"]
+    sport = goals.loc["群众体育活动经费（全区性）"]
+    assert sport["unchanged"] and sport["carried"] == 1.0  # only a final 。 added in 2022
+    # 离退休干部管理服务经费 rewrote its goal: paired, but not copied forward
+    retired = pairs[
+        (pairs["project"] == "离退休干部管理服务经费") & (pairs["indicator"] == "年度目标")
+    ]
+    assert len(retired) == 1 and retired["carried"].iloc[0] < 0.5
+    assert "离退休干部管理服务经费" not in goals.index
+
+
+def test_copy_forward_with_the_year_changed_counts_as_carried():
+    rows = [
+        {
+            "unit": "文化中心",
+            "project": "文博会",
+            "year": 2021,
+            "doc": "a",
+            "completion": "2021年组织30家企业参展文博会主会场",
+        },
+        {
+            "unit": "文化中心",
+            "project": "文博会",
+            "year": 2022,
+            "doc": "b",
+            "completion": "2022年组织30家企业参展文博会主会场",
+        },
+        {
+            "unit": "文化中心",
+            "project": "文博会",
+            "year": 2024,
+            "doc": "c",
+            "completion": "2022年组织30家企业参展文博会主会场",
+        },
+    ]
+    pairs = year_pairs(texts(tidy(rows)))
+    assert len(pairs) == 1  # 2022 -> 2024 is not consecutive
+    assert pairs["unchanged"].iloc[0] and pairs["year_to"].iloc[0] == 2022
