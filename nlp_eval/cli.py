@@ -62,3 +62,45 @@ def read(
         typer.echo(f"nlp-eval: error: {problem}", err=True)
     if result.problems:
         raise typer.Exit(ExitStatus.BAD_INPUT)
+
+
+# ---------------------------------------------------------------- score (issue 5)
+
+
+class ReportFormat(StrEnum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+    xlsx = "xlsx"
+    html = "html"
+
+
+class ReportLang(StrEnum):
+    zh = "zh"
+    en = "en"
+
+
+@app.command()
+def score(
+    files: Annotated[list[Path], typer.Argument(help="Tables or directories (read recursively).")],
+    fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.text,
+    out: Annotated[Path | None, typer.Option("--output", "-o", help="Default: stdout.")] = None,
+    explain: Annotated[
+        str | None, typer.Option(metavar="PROJECT", help="Lines that cost PROJECT points.")
+    ] = None,
+    model: Annotated[Path | None, typer.Option(help="Classifier model (default: shipped).")] = None,
+    lang: Annotated[ReportLang, typer.Option("--lang")] = ReportLang.zh,
+) -> None:
+    """Score projects, documents and units (0-100, 优/良/中/差) and write a report."""
+    from nlp_eval.report import write_report
+    from nlp_eval.report.text import progress
+    from nlp_eval.score import STAGES, run
+
+    with _one_line_errors(), progress(STAGES, show=len(files) > 1 or files[0].is_dir()) as step:
+        scores = run(files, model=model, lang=lang.value, step=step)
+        step("write")
+        write_report(scores, fmt.value, out, explain=explain)
+    for problem in scores.problems:
+        typer.echo(f"nlp-eval: error: {problem}", err=True)
+    if scores.problems:
+        raise typer.Exit(ExitStatus.BAD_INPUT)

@@ -45,6 +45,7 @@ LOSS_COLUMNS = (
     "suggestion",
 )
 PROJECT_KEY = ["doc", "project"]
+STAGES = ("read", "lint", "score", "write")  # what a batch goes through, for progress bars
 
 
 @dataclass(frozen=True)

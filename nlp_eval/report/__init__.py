@@ -1,0 +1,167 @@
+"""Score reports: text, csv, json, xlsx and html views of one `Scores`.
+
+Every writer takes the same view of the data (`project_views`), so the formats never disagree.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+from collections import defaultdict
+from collections.abc import Callable
+from functools import partial
+from pathlib import Path
+from typing import IO, Any
+
+from nlp_eval import lexicon
+from nlp_eval.errors import NlpEvalError
+from nlp_eval.score import Scores, settings
+
+FORMATS = ("text", "json", "csv", "xlsx", "html")
+BINARY_FORMATS = ("xlsx",)
+MIN_COPIED_SPAN = 4  # shorter common text ("3次", "95%") is the answer echoing its number
+SHORT_TARGET = 40  # characters of the target quoted in a rewrite direction
+
+
+def words(lang: str) -> dict[str, str]:
+    """The report's own words in `lang` (zh or en)."""
+    strings = lexicon.toml("report_text.toml")
+    return strings.get(lang, strings["zh"])
+
+
+def _clean(value: Any) -> Any:
+    """JSON-friendly scalar: NaN and pandas NA become None, numpy numbers plain numbers."""
+    if value is None:
+        return None
+    if hasattr(value, "item"):
+        value = value.item()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    try:
+        import pandas as pd
+
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return value
+
+
+def copied_span(target: str, completion: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
+    """The longest text shared by target and completion, as (target span, completion span)."""
+    if not target or not completion:
+        return None
+    matcher = difflib.SequenceMatcher(None, target, completion, autojunk=False)
+    match = matcher.find_longest_match(0, len(target), 0, len(completion))
+    if match.size < MIN_COPIED_SPAN:
+        return None
+    return (match.a, match.a + match.size), (match.b, match.b + match.size)
+
+
+def direction(label: str, target: str, lang: str = "zh") -> str:
+    """What to write instead for a completion with this label, quoting the pair's target."""
+    template = settings()["direction"].get(lang, settings()["direction"]["zh"]).get(label, "")
+    short = target if len(target) <= SHORT_TARGET else target[: SHORT_TARGET - 1] + "…"
+    return template.format(target=short) if template else ""
+
+
+def project_views(scores: Scores) -> list[dict[str, Any]]:
+    """Projects in rank order, each with its pairs, their findings and the points they cost."""
+    findings_by_row: dict[int, list[Any]] = defaultdict(list)
+    for finding in scores.findings:
+        findings_by_row[finding.row].append(finding)
+    points: dict[tuple[int, str], float] = defaultdict(float)
+    label_losses: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for loss in scores.losses.to_dict("records"):
+        points[(loss["row"], loss["code"])] += loss["points"]
+        if loss["code"].startswith("label:"):
+            label_losses[loss["row"]].append(loss)
+    pairs_by_project: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    for pair in scores.pairs.to_dict("records"):
+        row = pair["row"]
+        target, completion = str(pair.get("target") or ""), str(pair.get("completion") or "")
+        findings = [
+            {
+                "code": f.code,
+                "name": f.name,
+                "severity": str(f.severity),
+                "field": f.field,
+                "span": list(f.span) if f.span else None,
+                "label": f.label,
+                "message": f.message,
+                "suggestion": f.suggestion,
+                "points": round(points.get((row, f.code), 0.0), 2),
+            }
+            for f in findings_by_row.get(row, [])
+        ]
+        findings += [  # a label loss no finding explains is still shown, with its points
+            {"code": loss["code"], "name": loss["name"], "severity": "", "field": "completion",
+             "span": None, "label": pair["label"], "message": "", "suggestion": "",
+             "points": round(loss["points"], 2)}
+            for loss in label_losses.get(row, [])
+        ]  # fmt: skip
+        pairs_by_project[(pair["doc"], pair["project"])].append(
+            {
+                "row": row,
+                "level1": pair["level1"],
+                "level2": pair["level2"],
+                "indicator": pair["indicator"],
+                "target": target,
+                "completion": completion,
+                "label": pair["label"],
+                "weight": _clean(pair.get("weight")),
+                "value": _clean(pair.get("value")),
+                "source": str(pair.get("source") or ""),
+                "scored": not math.isnan(pair["pair_weight"]),
+                "pair_score": _clean(round(pair["pair_score"], 1)),
+                "points_lost": round(pair["pair_lost"], 2),
+                "findings": findings,
+                "direction": direction(pair["label"], target, scores.lang),
+                "copied": copied_span(target, completion),
+            }
+        )
+    views = []
+    for project in scores.projects.to_dict("records"):
+        project = {key: _clean(value) for key, value in project.items()}
+        project["pair_list"] = pairs_by_project[(project["doc"], project["project"])]
+        views.append(project)
+    return views
+
+
+def _writers() -> dict[str, Callable[[Scores, IO[Any]], None]]:
+    from nlp_eval.report import html, tables, text, xlsx
+
+    return {
+        "text": text.write,
+        "json": tables.write_json,
+        "csv": tables.write_csv,
+        "xlsx": xlsx.write,
+        "html": html.write,
+    }
+
+
+def write_report(scores: Scores, fmt: str, out: Path | None, *, explain: str | None = None) -> None:
+    """Write the report in `fmt` (or, with `explain`, the losses of those projects as text)."""
+    import sys
+
+    if fmt not in FORMATS:
+        raise NlpEvalError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    writer = _writers()[fmt]
+    if explain is not None:
+        from nlp_eval.report.text import write_explain
+
+        fmt = "text"
+        writer = partial(write_explain, project=explain)
+    if out is None:
+        if fmt in BINARY_FORMATS:
+            raise NlpEvalError(f"--format {fmt} writes a binary file: give it with -o FILE")
+        writer(scores, sys.stdout)
+        return
+    binary = fmt in BINARY_FORMATS
+    encoding = None if binary else "utf-8"
+    newline = "" if fmt == "csv" else None  # the csv module writes its own line ends
+    try:
+        with open(out, "wb" if binary else "w", encoding=encoding, newline=newline) as stream:
+            writer(scores, stream)
+    except OSError as err:
+        raise NlpEvalError(f"{out}: cannot write: {err.strerror}") from err

@@ -1,0 +1,69 @@
+"""Machine-readable reports: csv (one row per project) and json (projects with their pairs)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from typing import IO, Any
+
+from nlp_eval import safe
+from nlp_eval.records import LABELS
+from nlp_eval.report import _clean, project_views
+from nlp_eval.score import Scores
+
+JSON_SCHEMA = "nlp-eval.score/1"
+CSV_COLUMNS = (
+    "rank",
+    "doc",
+    "unit",
+    "year",
+    "project",
+    "score",
+    "grade",
+    "pairs",
+    *LABELS,
+    "findings",
+    "points_lost",
+    "top_codes",
+)
+
+
+def write_csv(scores: Scores, stream: IO[str]) -> None:
+    """One row per project, ranked; text that a spreadsheet would run is neutralised."""
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for project in scores.projects.to_dict("records"):
+        writer.writerow(
+            [safe.cell("" if (v := _clean(project[c])) is None else v) for c in CSV_COLUMNS]
+        )
+
+
+def _records(frame: Any) -> list[dict[str, Any]]:
+    return [{k: _clean(v) for k, v in row.items()} for row in frame.to_dict("records")]
+
+
+def write_json(scores: Scores, stream: IO[str]) -> None:
+    """Documents, units and projects with their pairs, findings, codes and points lost."""
+    projects = []
+    for view in project_views(scores):
+        pairs = view.pop("pair_list")
+        view["pair_count"] = view.pop("pairs")
+        view["pairs"] = [{**p, "copied": _spans(p["copied"])} for p in pairs]
+        projects.append(view)
+    document = {
+        "schema": JSON_SCHEMA,
+        "lang": scores.lang,
+        "documents": _records(scores.documents),
+        "units": _records(scores.units),
+        "projects": projects,
+        "problems": scores.problems,
+    }
+    json.dump(document, stream, ensure_ascii=False, indent=1)
+    stream.write("\n")
+
+
+def _spans(copied: Any) -> dict[str, list[int]] | None:
+    if not copied:
+        return None
+    (ts, te), (cs, ce) = copied
+    return {"target": [ts, te], "completion": [cs, ce]}

@@ -1,0 +1,183 @@
+"""Reports: every format carries the ranking and the trace, and none of them can run table text."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import math
+import re
+from html.parser import HTMLParser
+
+import pandas as pd
+import pytest
+from openpyxl import load_workbook
+
+from nlp_eval import safe
+from nlp_eval.records import COLUMNS, LABELS, Finding, Severity
+from nlp_eval.report import copied_span, direction, write_report
+from nlp_eval.score import score
+
+SCRIPT = "<script>alert(1)</script>"
+FORMULA = '=HYPERLINK("http://x","y")'
+
+
+def pair(project, level1, label, target, completion, **kw):
+    row = {c: "" for c in COLUMNS} | {"weight": math.nan, "points": math.nan, "value": math.nan}
+    row |= {"doc": "d1", "unit": "单位甲", "year": 2020, "confidence": 1.0, "project": project}
+    row |= {"level1": level1, "target": target, "completion": completion, "label": label}
+    return row | {"label_score": 1.0, "codes": ""} | kw
+
+
+@pytest.fixture(scope="module")
+def scores():
+    """A small labelled table with hostile cells, as the checks would hand it over."""
+    table = pd.DataFrame(
+        [
+            pair("设备购置", "产出", "copy", "设备购置数量≥7", "设备购置数量≥7", level2="数量"),
+            pair(
+                "设备购置", "满意度", "restate", "相关设备使用者对设备情况满意度≥95%", "满意度≥95%"
+            ),
+            pair("设备购置", "效益", "na", "本项目不涉及经济效益指标", "本项目不涉及经济效益指标"),
+            pair(SCRIPT, "产出", "specific", "组织媒体宣传的数量3次", "3次", level2="数量"),
+            pair(SCRIPT, "总体", "vague", FORMULA, SCRIPT),
+            pair("-1+1", "产出", "specific", "@SUM(A1)", "+1 次", unit="=1+2"),
+        ]
+    )
+    findings = [
+        Finding("C001", "copied-target", Severity.ERROR, "完成情况照抄了目标。", "写实际数量。", 0, label="copy"),
+        Finding("R001", "restated-threshold", Severity.WARNING, "只复述了阈值。", "写实测满意度。", 1, label="restate"),
+        Finding("T001", "vague-target", Severity.INFO, SCRIPT, FORMULA, 4, field="target"),
+        Finding("D001", "duplicate", Severity.WARNING, "重复。", "分别填写。", 3),
+    ]  # fmt: skip
+    return score(table, findings)
+
+
+def render(scores, fmt, tmp_path=None):
+    if fmt == "xlsx":
+        out = tmp_path / "r.xlsx"
+        write_report(scores, fmt, out)
+        return out
+    out = tmp_path / f"r.{fmt}"
+    write_report(scores, fmt, out)
+    return out.read_text(encoding="utf-8")
+
+
+def test_safe_cell_neutralises_formula_starts_only():
+    assert safe.cell(FORMULA) == "'" + FORMULA
+    assert [safe.cell(x) for x in ("+1", "-1", "@a", "\tx")] == ["'+1", "'-1", "'@a", "'\tx"]
+    assert safe.cell("满意度≥95%") == "满意度≥95%" and safe.cell(-1.5) == -1.5
+    assert safe.escape(SCRIPT) == "&lt;script&gt;alert(1)&lt;/script&gt;"
+
+
+def test_copied_span_finds_the_threshold_the_completion_restates():
+    target, completion = "相关设备使用者对设备情况满意度≥95%", "满意度≥95%"
+    (ts, te), (cs, ce) = copied_span(target, completion)
+    assert target[ts:te] == completion[cs:ce] == "满意度≥95%"
+    assert copied_span("组织媒体宣传的数量3次", "3次") is None  # an answer echoing its number
+
+
+def test_direction_quotes_the_pairs_own_target():
+    text = direction("restate", "相关设备使用者对设备情况满意度≥95%", "zh")
+    assert "相关设备使用者对设备情况满意度≥95%" in text and "样本" in text
+    assert "sample size" in direction("restate", "x", "en")
+    assert direction("specific", "x") == ""
+
+
+def test_csv_has_one_row_per_project_with_label_counts_and_neutralised_cells(scores, tmp_path):
+    rows = list(csv.DictReader(io.StringIO(render(scores, "csv", tmp_path))))
+    assert len(rows) == 3
+    assert {"doc", "unit", "year", "project", "score", "grade", *LABELS} <= set(rows[0])
+    by_project = {r["project"]: r for r in rows}
+    assert by_project["设备购置"]["copy"] == "1" and by_project["设备购置"]["na"] == "1"
+    assert "'-1+1" in by_project and by_project["'-1+1"]["unit"] == "'=1+2"
+    assert [float(r["score"]) for r in rows] == sorted(
+        (float(r["score"]) for r in rows), reverse=True
+    )
+
+
+def test_json_carries_pairs_codes_and_points_lost(scores, tmp_path):
+    document = json.loads(render(scores, "json", tmp_path))
+    assert document["schema"] == "nlp-eval.score/1"
+    project = next(p for p in document["projects"] if p["project"] == "设备购置")
+    copy = project["pairs"][0]
+    assert copy["label"] == "copy" and copy["findings"][0]["code"] == "C001"
+    assert copy["findings"][0]["points"] > 0 and copy["copied"]["completion"] == [0, 8]
+    lost = sum(f["points"] for p in project["pairs"] for f in p["findings"])
+    assert lost == pytest.approx(100 - project["score"], abs=0.1)
+
+
+class _Collector(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.scripts, self.urls, self.tags = [], [], []
+        self._in_script = False
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append(tag)
+        self._in_script = tag == "script"
+        self.urls += [v for k, v in attrs if k in ("src", "href", "action") and v]
+
+    def handle_data(self, data):
+        if self._in_script:
+            self.scripts.append(data)
+
+    def handle_endtag(self, tag):
+        self._in_script = False
+
+
+def test_html_escapes_table_text_and_fetches_nothing(scores, tmp_path):
+    page = render(scores, "html", tmp_path)
+    assert SCRIPT not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    parsed = _Collector()
+    parsed.feed(page)
+    assert len(parsed.scripts) == 1 and "alert" not in parsed.scripts[0]  # only our own script
+    assert parsed.urls and all(u.startswith("#") for u in parsed.urls)  # in-page anchors only
+    assert not {"link", "img", "iframe", "object", "embed"} & set(parsed.tags)
+    assert not re.search(r"@import|url\(", page)
+    assert "http://x" in page  # the hostile cell is shown, as inert text
+
+
+def test_html_shows_ranking_pairs_side_by_side_and_the_copied_span(scores, tmp_path):
+    page = render(scores, "html", tmp_path)
+    assert page.index('id="p1"') < page.index('id="p2"') < page.index('id="p3"')
+    assert '<mark title="与目标相同的文字">满意度≥95%</mark>' in page
+    assert "完成情况照抄了目标。" in page and "写实际数量。" in page
+    assert "改写方向" in page and "相关设备使用者对设备情况满意度≥95%" in page
+
+
+def test_xlsx_has_summary_and_pairs_with_colours_comments_and_neutralised_cells(scores, tmp_path):
+    book = load_workbook(render(scores, "xlsx", tmp_path))
+    summary, pairs = book.worksheets[0], book.worksheets[1]
+    header = [c.value for c in summary[1]]
+    assert summary.max_row == 4 and header[:3] == ["排名", "文件", "单位"]
+    head = [c.value for c in pairs[1]]
+    target_col, completion_col = head.index("目标") + 1, head.index("完成情况") + 1
+    cells = {pairs.cell(r, completion_col).value: pairs.cell(r, completion_col)
+             for r in range(2, pairs.max_row + 1)}  # fmt: skip
+    copied = cells["设备购置数量≥7"]
+    assert copied.fill.start_color.rgb.endswith("FFC7CE")  # error colour
+    assert "C001" in copied.comment.text and "写实际数量。" in copied.comment.text
+    assert cells["满意度≥95%"].fill.start_color.rgb.endswith("FFEB9C")  # warning colour
+    values = [c.value for row in book.worksheets[1].iter_rows() for c in row]
+    values += [c.value for ws in book.worksheets for row in ws.iter_rows() for c in row]
+    assert "'" + FORMULA in values and FORMULA not in values
+    assert all(c.data_type != "f" for ws in book.worksheets for row in ws.iter_rows() for c in row)
+    hostile_target = next(
+        pairs.cell(r, target_col) for r in range(2, pairs.max_row + 1)
+        if pairs.cell(r, target_col).value == "'" + FORMULA
+    )  # fmt: skip
+    assert "T001" in hostile_target.comment.text  # a comment is text: it never runs
+
+
+def test_text_ranks_projects(scores, tmp_path):
+    text = render(scores, "text", tmp_path)
+    assert text.index("-1+1") < text.index("设备购置")  # 100 before the copies
+    assert SCRIPT in text  # the terminal shows the text as it is: nothing there runs
+
+
+def test_xlsx_needs_an_output_file(scores):
+    from nlp_eval.errors import NlpEvalError
+
+    with pytest.raises(NlpEvalError, match="-o"):
+        write_report(scores, "xlsx", None)
