@@ -82,9 +82,17 @@ def _kind(text: str, text_key: str, own_names: frozenset[str]) -> str:
     if text_key in _template_keys() or text_key in own_names:
         return "template"
     plain = unicodedata.normalize("NFKC", text).strip()
+    # a value with a copy prefix (完成≥100%) is still a bare value
+    plain = _copy_prefix().sub("", plain) or plain
     if len(text_key) == 1 or _BARE_VALUE.match(plain) or _BARE_DATE.match(plain):
         return "value"
     return "text"
+
+
+@cache
+def _copy_prefix() -> re.Pattern[str]:
+    words = sorted(lexicon.words("copy_prefixes.txt"), key=len, reverse=True)
+    return re.compile("^(?:" + "|".join(map(re.escape, words)) + ")+")
 
 
 @cache
