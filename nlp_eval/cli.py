@@ -64,6 +64,33 @@ def read(
         raise typer.Exit(ExitStatus.BAD_INPUT)
 
 
+# ---------------------------------------------------------------- explain (issue 3)
+
+
+class ExplainFormat(StrEnum):
+    text = "text"
+    json = "json"
+
+
+@app.command()
+def explain(
+    target: Annotated[str, typer.Argument(help="目标 / target text (年度指标值).")],
+    completion: Annotated[str, typer.Argument(help="完成情况 / completion text (实际完成值).")],
+    indicator: Annotated[str, typer.Option(help="三级指标 name (sets the direction).")] = "",
+    fmt: Annotated[ExplainFormat, typer.Option("--format", "-f")] = ExplainFormat.text,
+) -> None:
+    """Show how one target/completion pair is read: normalised text, tokens, quantities, comparison."""
+    import json
+
+    from nlp_eval.compare import explain as explain_pair
+    from nlp_eval.compare import explain_text
+
+    with _one_line_errors():
+        result = explain_pair(target, completion, indicator)
+    text = json.dumps(result, ensure_ascii=False, indent=2)
+    typer.echo(text if fmt is ExplainFormat.json else explain_text(result))
+
+
 # ---------------------------------------------------------------- score (issue 5)
 
 
