@@ -9,6 +9,7 @@ Contract: read_files(paths) -> ReadResult with
 from __future__ import annotations
 
 import io as _io
+import math
 import sys
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -17,9 +18,14 @@ from typing import IO
 
 import pandas as pd
 
+from nlp_eval.errors import ReadError
+from nlp_eval.io.grids import read_grids
+from nlp_eval.io.layout import Context, Sink, read_grid
+from nlp_eval.io.tidy import read_tidy, tidy_header
 from nlp_eval.records import COLUMNS
 
 UNPLACED_COLUMNS = ("file", "sheet", "row", "column", "text", "reason")
+CONSUMED_COLUMNS = ("file", "sheet", "row", "column", "text", "role")
 
 
 @dataclass
@@ -28,11 +34,16 @@ class ReadResult:
     unplaced: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=UNPLACED_COLUMNS))
     problems: list[str] = field(default_factory=list)
     files_read: int = 0
+    # cells whose text went into other columns: headers, titles, level labels, metadata
+    consumed: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CONSUMED_COLUMNS))
 
     def summary(self) -> str:
         t = self.table
-        projects = t[["doc", "project"]].drop_duplicates().shape[0] if len(t) else 0
-        realigned = int((t["confidence"] < 1).sum()) if len(t) else 0
+        named = t[t["project"] != ""] if len(t) else t
+        projects = named[["doc", "project"]].drop_duplicates().shape[0] if len(named) else 0
+        # an input row re-aligned by content yields several pairs: count the input rows
+        low = t[t["confidence"] < 1] if len(t) else t
+        realigned = low["source"].str.rsplit(":", n=1).str[0].nunique() if len(low) else 0
         return (
             f"{self.files_read} files, {projects} projects, {len(t)} pairs, "
             f"{len(self.unplaced)} unplaced cells, {realigned} re-aligned rows, "
@@ -40,13 +51,105 @@ class ReadResult:
         )
 
 
+TEXT_COLUMNS = tuple(
+    c for c in COLUMNS if c not in ("year", "weight", "points", "value", "confidence")
+)
+FLOAT_COLUMNS = ("weight", "points", "value", "confidence")
+SUFFIXES = (".xlsx", ".xlsm", ".xls", ".docx", ".csv", ".tsv", ".html", ".htm")
+SKIPPED_IN_DIRECTORIES = (".md", ".markdown", ".rst")
+
+
 def empty_table() -> pd.DataFrame:
-    return pd.DataFrame(columns=list(COLUMNS))
+    """A tidy table with no rows and the declared column types."""
+    return _frame([])
+
+
+def _frame(rows: list[dict]) -> pd.DataFrame:
+    # Text columns are "" when absent (never NaN), floats NaN, year a nullable integer.
+    data = {}
+    for col in COLUMNS:
+        if col in TEXT_COLUMNS:
+            data[col] = pd.Series([str(r.get(col) or "") for r in rows], dtype=object)
+        elif col == "year":
+            data[col] = pd.array([r.get("year") for r in rows], dtype="Int64")
+        elif col == "confidence":
+            data[col] = pd.Series([float(r.get("confidence") or 1.0) for r in rows], dtype=float)
+        else:
+            vals = [r.get(col) for r in rows]
+            data[col] = pd.Series(
+                [math.nan if v is None or v == "" else float(v) for v in vals], dtype=float
+            )
+    return pd.DataFrame(data, columns=list(COLUMNS))
+
+
+def _expand(paths: Iterable[str | Path]) -> list[Path]:
+    """Files in the given order; directories recursively (sorted), skipping README/markdown."""
+    out: list[Path] = []
+    for p in map(Path, paths):
+        if p.is_dir():
+            for f in sorted(p.rglob("*")):
+                if (
+                    f.is_file()
+                    and not f.name.startswith(".")
+                    and f.suffix.lower() not in SKIPPED_IN_DIRECTORIES
+                ):
+                    out.append(f)
+        else:
+            out.append(p)
+    return out
+
+
+def read(path: str | Path) -> pd.DataFrame:
+    """Read one file into the tidy table; raise ReadError when it cannot be read."""
+    result = read_files([path])
+    if result.problems:
+        raise ReadError(result.problems[0])
+    return result.table
 
 
 def read_files(paths: Iterable[str | Path]) -> ReadResult:
     """Read every file (directories recursively); bad files become problems, not exceptions."""
-    raise NotImplementedError
+    rows: list[dict] = []
+    unplaced: list[tuple] = []
+    consumed: list[tuple] = []
+    problems: list[str] = []
+    files_read = 0
+    for path in _expand(paths):
+        try:
+            sinks = read_file(path)
+        except ReadError as err:
+            problems.append(str(err))
+            continue
+        files_read += 1
+        for sink in sinks:
+            rows.extend(sink.rows)
+            unplaced.extend(sink.unplaced)
+            consumed.extend(sink.consumed)
+    return ReadResult(
+        table=_frame(rows),
+        unplaced=pd.DataFrame(unplaced, columns=list(UNPLACED_COLUMNS)),
+        problems=problems,
+        files_read=files_read,
+        consumed=pd.DataFrame(consumed, columns=list(CONSUMED_COLUMNS)),
+    )
+
+
+def read_file(path: Path) -> list[Sink]:
+    """One file -> one Sink per grid (rows, unplaced and consumed cells); ReadError if unreadable."""
+    grids = read_grids(path)
+    doc = path.stem
+    sinks = []
+    tidy = [g for g in grids if tidy_header(g) is not None]
+    for grid in grids:
+        sink = Sink(str(path), path.name, grid.sheet, doc)
+        if grid in tidy:
+            read_tidy(grid, sink)
+        else:
+            read_grid(grid, sink, Context())
+        sinks.append(sink)
+    if not any(s.rows for s in sinks):
+        raise ReadError(f"{path}: no recognisable self-evaluation table")
+    return sinks
 
 
 def write_table(table: pd.DataFrame, fmt: str, out: Path | IO[str]) -> None:

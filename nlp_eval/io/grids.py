@@ -1,0 +1,444 @@
+"""File -> cell grids: one Grid per sheet / docx table / html table, merged cells recorded.
+
+A Grid keeps each cell's text once, at the anchor (top-left) of its merged range; the other
+cells of the range point at the anchor through `merged`, so layout code can *see* the value
+over the whole range (for headers, units, level names) while every text is counted once.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as _dt
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+from pathlib import Path
+
+from nlp_eval.errors import ReadError
+
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+@dataclass
+class Grid:
+    """Cell texts of one table (0-based rows/cols internally; reported 1-based)."""
+
+    sheet: str
+    rows: list[list[str]]
+    merged: dict[tuple[int, int], tuple[int, int]] = field(default_factory=dict)
+
+    def text(self, r: int, c: int) -> str:
+        """The anchor text at (r, c), "" if empty, covered by a merge, or out of range."""
+        row = self.rows[r] if 0 <= r < len(self.rows) else ()
+        return row[c] if 0 <= c < len(row) else ""
+
+    def filled(self, r: int, c: int) -> str:
+        """The text seen at (r, c): the anchor's text when (r, c) lies inside a merged range."""
+        anchor = self.merged.get((r, c))
+        return self.text(*anchor) if anchor else self.text(r, c)
+
+    def is_anchor(self, r: int, c: int) -> bool:
+        """True when (r, c) holds its own text (not a covered cell of a merged range)."""
+        return (r, c) not in self.merged
+
+    @property
+    def width(self) -> int:
+        """Number of columns of the widest row."""
+        return max((len(r) for r in self.rows), default=0)
+
+
+def clean(value: object) -> str:
+    """Cell text as written, trimmed; None -> ""."""
+    if value is None:
+        return ""
+    return str(value).replace("\r\n", "\n").replace("\r", "\n").strip()
+
+
+# ------------------------------------------------------------------ text tables
+
+
+def decode(data: bytes, path: Path) -> str:
+    """Decode UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a superset of GBK)."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16")
+    if b"\x00" in data[:4096]:
+        raise ReadError(f"{path}: binary data, not a text table")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ReadError(f"{path}: cannot decode as UTF-8 or GB18030/GBK")
+
+
+def read_delimited(path: Path) -> list[Grid]:
+    """A .csv/.tsv/.txt file: encoding detected, delimiter from the suffix or the content."""
+    text = decode(path.read_bytes(), path)
+    if path.suffix.lower() == ".tsv":
+        delimiter = "\t"
+    else:
+        head = text[:4096]
+        delimiter = "\t" if head.count("\t") > head.count(",") else ","
+    try:
+        rows = [
+            [clean(c) for c in row] for row in csv.reader(text.splitlines(), delimiter=delimiter)
+        ]
+    except csv.Error as err:
+        raise ReadError(f"{path}: malformed delimited text ({err})") from None
+    return [Grid("", rows)]
+
+
+# ------------------------------------------------------------------ workbooks
+
+
+def _number_text(value: float | int, number_format: str = "") -> str:
+    """A numeric cell as a person reads it: 100% for 1.0 formatted as percent, 7.78 not 7.780000001."""
+    if "%" in number_format:
+        decimals = 0
+        if "." in number_format:
+            decimals = len(number_format.split(".", 1)[1].split("%", 1)[0].strip("_)"))
+        return f"{value * 100:.{decimals}f}%"
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        text = repr(round(value, 10))
+        return text if "e" not in text else f"{value:.10f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def _xlsx_value(cell) -> str:
+    value = cell.value
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, int | float):
+        return _number_text(value, cell.number_format or "")
+    if isinstance(value, _dt.datetime):
+        return value.date().isoformat() if value.time() == _dt.time() else value.isoformat(" ")
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    return clean(value)
+
+
+def read_xlsx(path: Path) -> list[Grid]:
+    """Every sheet of an .xlsx/.xlsm workbook, merged ranges recorded."""
+    import openpyxl
+
+    try:
+        wb = openpyxl.load_workbook(path, data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as err:
+        raise ReadError(f"{path}: corrupt or truncated workbook ({type(err).__name__})") from None
+    except Exception as err:  # openpyxl raises its own InvalidFileException and XML errors
+        raise ReadError(f"{path}: corrupt workbook ({type(err).__name__}: {err})") from None
+    grids = []
+    for ws in wb.worksheets:
+        rows = [[_xlsx_value(cell) for cell in row] for row in ws.iter_rows()]
+        merged: dict[tuple[int, int], tuple[int, int]] = {}
+        for rng in ws.merged_cells.ranges:
+            anchor = (rng.min_row - 1, rng.min_col - 1)
+            for r in range(rng.min_row - 1, rng.max_row):
+                for c in range(rng.min_col - 1, rng.max_col):
+                    if (r, c) != anchor:
+                        merged[(r, c)] = anchor
+                        if r < len(rows) and c < len(rows[r]):
+                            rows[r][c] = ""  # openpyxl leaves MergedCell values None anyway
+        grids.append(Grid(ws.title, rows, merged))
+    return grids
+
+
+def read_xls(path: Path) -> list[Grid]:
+    """Every sheet of a legacy .xls workbook (xlrd), merged ranges recorded."""
+    import xlrd
+
+    try:
+        book = xlrd.open_workbook(str(path), formatting_info=True)
+    except xlrd.biffh.XLRDError as err:
+        if "encrypt" in str(err).lower():
+            raise ReadError(f"{path}: password-protected workbook") from None
+        raise ReadError(f"{path}: corrupt .xls workbook ({err})") from None
+    except Exception as err:  # xlrd raises assorted errors on truncated files
+        raise ReadError(f"{path}: corrupt .xls workbook ({type(err).__name__})") from None
+    grids = []
+    for sheet in book.sheets():
+        rows = []
+        for r in range(sheet.nrows):
+            row = []
+            for c in range(sheet.ncols):
+                cell = sheet.cell(r, c)
+                if cell.ctype == xlrd.XL_CELL_NUMBER:
+                    fmt = book.format_map.get(book.xf_list[cell.xf_index].format_key)
+                    row.append(_number_text(cell.value, fmt.format_str if fmt else ""))
+                elif cell.ctype == xlrd.XL_CELL_DATE:
+                    when = xlrd.xldate_as_datetime(cell.value, book.datemode)
+                    row.append(when.date().isoformat())
+                elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
+                    row.append("是" if cell.value else "否")
+                else:
+                    row.append(clean(cell.value))
+            rows.append(row)
+        merged: dict[tuple[int, int], tuple[int, int]] = {}
+        for rlo, rhi, clo, chi in sheet.merged_cells:
+            for r in range(rlo, rhi):
+                for c in range(clo, chi):
+                    if (r, c) != (rlo, clo):
+                        merged[(r, c)] = (rlo, clo)
+        grids.append(Grid(sheet.name, rows, merged))
+    return grids
+
+
+# ------------------------------------------------------------------ docx
+
+
+def read_docx(path: Path) -> list[Grid]:
+    """Each table of a .docx; paragraphs before a table (title, 单位) and after the last are rows of it."""
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
+    try:
+        document = docx.Document(str(path))
+    except Exception as err:  # python-docx raises PackageNotFoundError, KeyError, XML errors
+        raise ReadError(f"{path}: corrupt .docx ({type(err).__name__})") from None
+    grids: list[Grid] = []
+    pending: list[str] = []
+    for child in document.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            text = clean(Paragraph(child, document).text)
+            if text:
+                pending.append(text)
+        elif tag == "tbl":
+            grid = _docx_table(Table(child, document), f"table{len(grids) + 1}")
+            grid.rows[:0] = [[t] for t in pending]
+            grid.merged = {
+                (r + len(pending), c): (ar + len(pending), ac)
+                for (r, c), (ar, ac) in grid.merged.items()
+            }
+            pending = []
+            grids.append(grid)
+    if pending:
+        if grids:
+            grids[-1].rows.extend([t] for t in pending)
+        else:
+            grids.append(Grid("text", [[t] for t in pending]))
+    return grids
+
+
+def _docx_table(table, name: str) -> Grid:
+    # python-docx repeats the same cell element over a merge (gridSpan and vMerge): the first
+    # position where an element appears is its anchor, later positions are covered cells.
+    # table._cells computes the whole grid once; row.cells would recompute it for every row.
+    try:
+        flat, width = table._cells, len(table.columns)
+        cell_rows = [flat[i : i + width] for i in range(0, len(flat), width)]
+    except Exception:  # irregular grids: the public per-row API
+        cell_rows = [list(row.cells) for row in table.rows]
+    rows: list[list[str]] = []
+    merged: dict[tuple[int, int], tuple[int, int]] = {}
+    anchors: dict[object, tuple[int, int]] = {}
+    for r, cells in enumerate(cell_rows):
+        row = []
+        for c, cell in enumerate(cells):
+            tc = cell._tc
+            if tc in anchors:
+                merged[(r, c)] = anchors[tc]
+                row.append("")
+            else:
+                anchors[tc] = (r, c)
+                row.append(clean(cell.text))
+        rows.append(row)
+    return Grid(name, rows, merged)
+
+
+# ------------------------------------------------------------------ html
+
+
+class _TableParser(HTMLParser):
+    """Collect <table> cells (with colspan/rowspan) and the text blocks around tables."""
+
+    BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "caption", "title"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.items: list[
+            tuple[str, object]
+        ] = []  # ("text", str) | ("table", rows of (text, colspan, rowspan))
+        self.depth = 0
+        self.table: list[list[tuple[str, int, int]]] = []
+        self.cell: list[str] | None = None
+        self.span = (1, 1)
+        self.text: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self.skip += 1
+        elif tag == "table":
+            self.depth += 1
+            if self.depth == 1:
+                self._flush_text()
+                self.table = []
+        elif self.depth == 1 and tag == "tr":
+            self.table.append([])
+        elif self.depth == 1 and tag in ("td", "th"):
+            a = dict(attrs)
+            self.cell = []
+            self.span = (_span(a.get("colspan")), _span(a.get("rowspan")))
+            if not self.table:
+                self.table.append([])
+        elif tag == "br":
+            (self.cell if self.cell is not None else self.text).append("\n")
+        elif tag in self.BLOCKS and self.depth == 0:
+            self._flush_text()
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self.skip = max(0, self.skip - 1)
+        elif tag == "table":
+            if self.depth == 1:
+                self._end_cell()
+                self.items.append(("table", self.table))
+                self.table = []
+            self.depth = max(0, self.depth - 1)
+        elif self.depth == 1 and tag in ("td", "th"):
+            self._end_cell()
+        elif tag in self.BLOCKS and self.depth == 0:
+            self._flush_text()
+
+    def handle_data(self, data):
+        if self.skip:
+            return
+        if self.cell is not None:
+            self.cell.append(data)
+        elif self.depth == 0:
+            self.text.append(data)
+
+    def _end_cell(self):
+        if self.cell is not None:
+            self.table[-1].append((clean("".join(self.cell)), *self.span))
+            self.cell = None
+
+    def _flush_text(self):
+        text = clean(" ".join("".join(self.text).split(" ")))
+        if text:
+            self.items.extend(("text", line.strip()) for line in text.splitlines() if line.strip())
+        self.text = []
+
+
+def _span(value: str | None) -> int:
+    try:
+        return max(1, min(int(value or 1), 1000))
+    except ValueError:
+        return 1
+
+
+def read_html(path: Path) -> list[Grid]:
+    """Each <table> of an HTML page; text blocks before a table become rows above it."""
+    data = path.read_bytes()
+    head = data[:2048].lower()
+    text = None
+    for enc in ("gb2312", "gbk", "gb18030"):
+        if f"charset={enc}".encode() in head or f'charset="{enc}'.encode() in head:
+            text = data.decode("gb18030", errors="replace")
+    if text is None:
+        text = decode(data, path)
+    parser = _TableParser()
+    parser.feed(text)
+    parser.close()
+    parser._flush_text()
+    grids: list[Grid] = []
+    pending: list[str] = []
+    for kind, item in parser.items:
+        if kind == "text":
+            pending.append(item)  # type: ignore[arg-type]
+            continue
+        grid = _html_grid(item, f"table{len(grids) + 1}", len(pending))  # type: ignore[arg-type]
+        grid.rows[:0] = [[t] for t in pending]
+        pending = []
+        grids.append(grid)
+    if pending and grids:
+        grids[-1].rows.extend([t] for t in pending)
+    return grids
+
+
+def _html_grid(table: list[list[tuple[str, int, int]]], name: str, offset: int) -> Grid:
+    occupied: dict[tuple[int, int], tuple[int, int]] = {}
+    cells: dict[tuple[int, int], str] = {}
+    for r, row in enumerate(table):
+        c = 0
+        for text, colspan, rowspan in row:
+            while (r, c) in occupied or (r, c) in cells:
+                c += 1
+            cells[(r, c)] = text
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    if dr or dc:
+                        occupied[(r + dr, c + dc)] = (r + offset, c)
+            c += colspan
+    height = max([r for r, _ in cells] + [r for r, _ in occupied] + [-1]) + 1
+    width = max([c for _, c in cells] + [c for _, c in occupied] + [-1]) + 1
+    rows = [[cells.get((r, c), "") for c in range(width)] for r in range(height)]
+    merged = {(r + offset, c): anchor for (r, c), anchor in occupied.items()}
+    return Grid(name, rows, merged)
+
+
+# ------------------------------------------------------------------ dispatch
+
+
+READERS: dict[str, Callable[[Path], list[Grid]]] = {
+    ".xlsx": read_xlsx,
+    ".xlsm": read_xlsx,
+    ".xls": read_xls,
+    ".docx": read_docx,
+    ".csv": read_delimited,
+    ".tsv": read_delimited,
+    ".txt": read_delimited,
+    ".html": read_html,
+    ".htm": read_html,
+}
+
+
+def _is_encrypted_ole(head: bytes, path: Path) -> bool:
+    # An Office file protected with a password is an OLE2/CFB container holding the real
+    # workbook in an "EncryptedPackage" stream described by an "EncryptionInfo" stream.
+    if not head.startswith(OLE_MAGIC):
+        return False
+    data = path.read_bytes()
+    return (
+        "EncryptionInfo".encode("utf-16-le") in data
+        or "EncryptedPackage".encode("utf-16-le") in data
+    )
+
+
+def read_grids(path: Path) -> list[Grid]:
+    """Read a file into grids, or raise ReadError("path: reason")."""
+    if not path.exists():
+        raise ReadError(f"{path}: no such file")
+    if path.is_dir():
+        raise ReadError(f"{path}: is a directory")
+    suffix = path.suffix.lower()
+    if suffix not in READERS:
+        raise ReadError(f"{path}: unsupported file type '{suffix or '(none)'}'")
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as err:
+        raise ReadError(f"{path}: cannot open ({err.strerror})") from None
+    if not head:
+        raise ReadError(f"{path}: empty file")
+    if _is_encrypted_ole(head, path):
+        raise ReadError(f"{path}: password-protected workbook")
+    reader = READERS[suffix]
+    if suffix in (".xlsx", ".xlsm", ".docx") and head.startswith(OLE_MAGIC):
+        reader = read_xls  # an old binary workbook saved with a new suffix
+    elif suffix in (".xlsx", ".xlsm", ".docx") and not head.startswith(ZIP_MAGIC):
+        raise ReadError(f"{path}: not a {suffix} file (corrupt or wrong suffix)")
+    elif suffix == ".xls" and head.startswith(ZIP_MAGIC):
+        reader = read_xlsx
+    grids = reader(path)
+    if not any(any(row) for g in grids for row in g.rows):
+        raise ReadError(f"{path}: no table found (no non-empty cell)")
+    return grids
