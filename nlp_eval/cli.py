@@ -131,3 +131,35 @@ def score(
         typer.echo(f"nlp-eval: error: {problem}", err=True)
     if scores.problems:
         raise typer.Exit(ExitStatus.BAD_INPUT)
+
+
+# ---------------------------------------------------------------- corpus (issue 6)
+
+
+class CorpusBy(StrEnum):
+    year = "year"
+    unit = "unit"
+    region = "region"
+
+
+@app.command()
+def corpus(
+    paths: Annotated[list[Path], typer.Argument(help="Tables, directories, declaration folders.")],
+    out: Annotated[Path, typer.Option("--output", "-o", help="Directory for tables and charts.")],
+    by: Annotated[CorpusBy, typer.Option(help="Groups for measures and terms.")] = CorpusBy.year,
+    parquet: Annotated[bool, typer.Option(help="Also write .parquet tables.")] = False,
+) -> None:
+    """Boilerplate clusters, year-over-year carry-over, measures and distinctive terms."""
+    from nlp_eval.corpus import analyse, load, stderr_progress, write
+
+    with _one_line_errors():
+        table, problems = load(paths, stderr_progress)
+        for problem in problems:
+            typer.echo(f"nlp-eval: error: {problem}", err=True)
+        if table.empty:
+            raise NlpEvalError("no pairs could be read")
+        result = analyse(table, by=by.value, progress=stderr_progress)
+        write(result, out, parquet=parquet)
+    typer.echo(result.summary())
+    if problems:
+        raise typer.Exit(ExitStatus.BAD_INPUT)

@@ -2,12 +2,12 @@
 
     python scripts/gen_corpus.py OUT_DIR [--seed 7] [--units 6] [--projects 10] [--years 2021 2022 2023]
 
-Writes, for every unit and year, one table in one of the two layout families:
+Writes to OUT_DIR/tables/, for every unit and year, one table in one of the two layout families:
   wide  like the seed (title line, 单位:万元, three merged header rows, one row per project,
         年度指标内容|完成情况 column pairs), as .csv or .xlsx;
   long  the national template (财预〔2020〕10号): one block per project, one row per indicator
         (一级 | 二级 | 三级指标 | 年度指标值 | 实际完成值 | 分值 | 得分 | 偏差原因分析及改进措施), as .xlsx;
-and the ground truth:
+and the ground truth to OUT_DIR:
   truth_cells.csv      one row per generated text cell: doc, unit, year, project, level1, level2,
                        indicator, field, text, kind (text/value/na/missing), label (completions),
                        group (cells of one planted cluster or one copy-forward chain share it;
@@ -151,14 +151,26 @@ NA_TEXT = ("不适用", "无", "/", "本项目不涉及{kind}指标")
 RESTATE = ("≥{v}%", "不低于{v}%", "满意度≥{v}%", "达到{v}%以上")
 # indicator slots: level1, level2 (national tree), wide-layout column group
 SLOTS = (
-    ("产出指标", "数量"),
-    ("产出指标", "质量"),
-    ("产出指标", "时效"),
-    ("效益指标", "经济效益"),
-    ("效益指标", "社会效益"),
-    ("效益指标", "生态效益"),
-    ("满意度指标", "服务对象满意度"),
+    ("产出", "数量"),
+    ("产出", "质量"),
+    ("产出", "时效"),
+    ("效益", "经济"),
+    ("效益", "社会"),
+    ("效益", "生态"),
+    ("满意度", "满意度"),
 )
+# how the templates write the level names (the tidy table uses the records.py vocabulary)
+LEVEL_HEADERS = {
+    "产出": "产出指标",
+    "效益": "效益指标",
+    "满意度": "满意度指标",
+    "数量": "数量指标",
+    "质量": "质量指标",
+    "时效": "时效指标",
+    "经济": "经济效益指标",
+    "社会": "社会效益指标",
+    "生态": "生态效益指标",
+}
 WIDE_GROUPS = (
     "数量指标",
     "质量指标",
@@ -248,21 +260,21 @@ def _target(gen: _Gen, level2: str, topic: str) -> tuple[str, str, str, str]:
     if level2 == "时效":
         text = f"{r.randint(6, 12)}月底前{r.choice(VERBS)}{r.choice(STREETS)}{topic}{r.choice(OBJECTS)}"
         return f"{topic}完成及时率", text, "text", ""
-    if level2 == "服务对象满意度":
+    if level2 == "满意度":
         text = r.choice(SATISFACTION)
         return "服务对象满意度", text, "text", gen.family(f"satisfaction:{text}")
     text = (
         f"{r.choice(EFFECTS)}{r.choice(STREETS)}{topic}{r.choice(GOODS)}，"
         f"{r.choice(ADVERBS)}{r.choice(EFFECTS)}{r.choice(GOODS)}"
     )
-    return f"{topic}{level2}", text, "text", ""
+    return f"{topic}{level2}效益", text, "text", ""
 
 
 def _completion(gen: _Gen, label: str, level2: str, target: str, topic: str) -> tuple[str, str]:
     """(completion text, kind) for a planned label."""
     r = gen.rng
     if label == "specific":
-        if level2 in ("质量", "服务对象满意度"):
+        if level2 in ("质量", "满意度"):
             return f"{r.choice((91.5, 96.2, 97, 98.3, 99.1, 100))}%", "value"
         if level2 == "时效":
             return f"{r.randint(3, 12)}月{r.randint(1, 28)}日完成", "value"
@@ -324,7 +336,7 @@ def generate_cells(
                         continue
                     label = r.choices(list(LABEL_MIX), weights=list(LABEL_MIX.values()))[0]
                     if level1 == "总体":
-                        indicator = "年度总体目标"
+                        indicator = ""
                         target = f"{year}年" + gen.sentence(topic, region)
                         t_kind = "text"
                         label = r.choice(("specific", "vague", "copy"))
@@ -334,7 +346,9 @@ def generate_cells(
                         t_group = ""
                     c_group = ""
                     if label == "na":
-                        target = completion = r.choice(NA_TEXT).format(kind=level2 or "效益")
+                        target = completion = r.choice(NA_TEXT).format(
+                            kind=(level2 or "经济") + "效益"
+                        )
                         t_kind = c_kind = "na"
                     else:
                         completion, c_kind = _completion(gen, label, level2, target, topic)
@@ -346,16 +360,12 @@ def generate_cells(
                         c_group = t_group
                         if t_kind == "value":
                             c_kind = "value"
-                    if (
-                        c_kind != "na"
-                        and level2 in ("社会效益", "经济效益", "")
-                        and r.random() < 0.25
-                    ):
+                    if c_kind != "na" and level2 in ("社会", "经济", "") and r.random() < 0.25:
                         # planted boilerplate sentence in the completion, shared across units
                         base = r.choice(BOILERPLATE[u % 3 :: 1][:8])
                         completion, c_kind, label = gen.variant(base), "text", "vague"
                         c_group = boiler_groups[base]
-                    if t_kind == "text" and level2 == "社会效益" and r.random() < 0.3:
+                    if t_kind == "text" and level2 == "社会" and r.random() < 0.3:
                         base = r.choice(BOILERPLATE)
                         target, t_group = gen.variant(base), boiler_groups[base]
                     current[place] = {
@@ -368,7 +378,8 @@ def generate_cells(
                         "project": project,
                         "level1": level1,
                         "level2": level2,
-                        "indicator": indicator,
+                        # a wide table has no 三级指标 column
+                        "indicator": indicator if layout == "long" else "",
                         "target": target,
                         "completion": completion,
                         "target_kind": t_kind,
@@ -550,8 +561,7 @@ def _long_rows(
         spent = round(budget * rng.uniform(0.7, 1.0), 2)
         goal = part[part["level1"] == "总体"].set_index("field")["text"]
         rows += [
-            ["项目支出绩效自评表"],
-            [f"（{year}年度）"],
+            [f"{year}年度项目支出绩效自评表"],
             ["项目名称", project],
             ["主管部门", unit, "", "实施单位", unit],
             [
@@ -596,8 +606,8 @@ def _long_rows(
             rows.append(
                 [
                     "",
-                    level1,
-                    f"{level2}指标",
+                    LEVEL_HEADERS[level1],
+                    LEVEL_HEADERS[level2],
                     indicator,
                     text.get("target", ""),
                     text.get("completion", ""),
@@ -611,10 +621,10 @@ def _long_rows(
 
 
 def write(cells: pd.DataFrame, out: Path, seed: int) -> list[Path]:
-    """Write one file per unit and year, plus truth_cells.csv and truth_carryover.csv."""
+    """Write one table per unit and year to out/tables/, and the truth files to out/."""
     from openpyxl import Workbook
 
-    out.mkdir(parents=True, exist_ok=True)
+    (out / "tables").mkdir(parents=True, exist_ok=True)
     rng = random.Random(seed + 1)
     files = []
     for doc, part in cells.groupby("doc", sort=False):
@@ -622,7 +632,7 @@ def write(cells: pd.DataFrame, out: Path, seed: int) -> list[Path]:
         unit, year = part["unit"].iloc[0], int(part["year"].iloc[0])
         make = _wide_rows if layout == "wide" else _long_rows
         rows = make(part, unit, year, rng)
-        path = out / f"{doc}{suffix}"
+        path = out / "tables" / f"{doc}{suffix}"
         if suffix == ".csv":
             with path.open("w", encoding="utf-8-sig", newline="") as fh:
                 csv.writer(fh).writerows(rows)

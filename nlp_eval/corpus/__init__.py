@@ -1,0 +1,216 @@
+"""Corpus-level analysis: boilerplate clusters, year-over-year carry-over, measures, terms.
+
+    result = analyse(table, by="year")      # table: the tidy table of many documents
+    paths = write(result, out_dir, parquet=False)
+
+See clusters.py, carryover.py, measures.py and terms.py for the methods and their sources.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from nlp_eval.corpus.carryover import copied_forward, year_pairs
+from nlp_eval.corpus.clusters import boilerplate_clusters
+from nlp_eval.corpus.measures import measures, per_text
+from nlp_eval.corpus.terms import distinctive_terms
+from nlp_eval.corpus.texts import texts
+from nlp_eval.errors import NlpEvalError
+
+BY = ("year", "unit", "region")
+Progress = Callable[[str], None]
+
+__all__ = ["BY", "CorpusResult", "analyse", "load", "write"]
+
+
+@dataclass
+class CorpusResult:
+    """What `analyse` found; each table is tidy and written as one file."""
+
+    clusters: pd.DataFrame
+    carryover: pd.DataFrame
+    measures: pd.DataFrame
+    terms: pd.DataFrame
+    by: str = "year"
+    n_pairs: int = 0
+    n_texts: int = 0
+    problems: list[str] = field(default_factory=list)
+
+    def summary(self) -> str:
+        """A few lines for the terminal."""
+        c = self.clusters
+        heads = c.drop_duplicates("cluster")
+        short = heads[heads["kind"] == "short"]
+        lines = [
+            f"{self.n_pairs} pairs, {self.n_texts} texts; {len(heads)} boilerplate clusters "
+            f"({len(short)} of short status phrases) holding {len(c)} texts; "
+            f"{len(self.carryover)} pairs copied forward "
+            f"({int(self.carryover['unchanged'].sum()) if len(self.carryover) else 0} unchanged)"
+        ]
+        for _, row in heads[heads["kind"] == "text"].head(5).iterrows():
+            lines.append(
+                f"  #{row['cluster']} x{row['size']} {row['field']}s ({row['units']} units, "
+                f"{row['years']} years): "
+                f"{_clip(row['representative'])}"
+            )
+        year_rows = self.measures[self.measures["level"] == "year"]
+        for _, row in year_rows.iterrows():
+            lines.append(
+                f"  {row['year']}: boilerplate {_pct(row['boilerplate_share'])}, specificity "
+                f"{_pct(row['specificity'])}, stickiness {_pct(row['stickiness'])}"
+            )
+        return "\n".join(lines)
+
+
+def _clip(text: str, width: int = 40) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _pct(value: float) -> str:
+    return "-" if pd.isna(value) else f"{value:.0%}"
+
+
+def _labelled(table: pd.DataFrame, progress: Progress) -> pd.DataFrame:
+    """The table with a `label` column: its own, else the classifier's when it can run."""
+    if "label" in table.columns:
+        return table
+    try:
+        from nlp_eval.lint import lint
+    except ImportError:
+        return table
+    progress("labelling pairs")
+    try:
+        return lint(table).table
+    except NlpEvalError as err:  # no model or rules: measures go on without label shares
+        progress(f"no labels: {err}")
+        return table
+
+
+def analyse(
+    table: pd.DataFrame, *, by: str = "year", progress: Progress | None = None
+) -> CorpusResult:
+    """Clusters, carry-over, measures and distinctive terms of a corpus (the tidy table)."""
+    if by not in BY:
+        raise NlpEvalError(f"--by must be one of {', '.join(BY)}, not {by!r}")
+    say = progress or (lambda _msg: None)
+    table = _labelled(table.reset_index(drop=True), say)
+    say(f"collecting texts of {len(table)} pairs")
+    cells = texts(table)
+    say(f"clustering {int((cells['kind'] == 'text').sum())} texts")
+    clusters = boilerplate_clusters(cells)
+    say("pairing texts year over year")
+    pairs = year_pairs(cells)
+    written = _written(cells)
+    clustered = pd.Series(False, index=cells.index)
+    member = cells.set_index(["row", "field"]).index.isin(
+        clusters.set_index(["row", "field"]).index
+    )
+    clustered[member] = True
+    say("measuring")
+    rows = per_text(written, clustered, _carried(written, pairs))
+    measured = measures(table, rows, by=by)
+    say("finding distinctive terms")
+    terms = distinctive_terms(rows, by=by)
+    return CorpusResult(
+        clusters=clusters,
+        carryover=copied_forward(pairs),
+        measures=measured,
+        terms=terms,
+        by=by,
+        n_pairs=len(table),
+        n_texts=int((cells["kind"] == "text").sum()),
+    )
+
+
+def _written(cells: pd.DataFrame) -> pd.DataFrame:
+    """The texts measures are computed on: completions, or targets in a targets-only corpus."""
+    kept = cells[cells["kind"].isin(("text", "value"))]
+    field_name = "completion" if (kept["field"] == "completion").any() else "target"
+    return kept[kept["field"] == field_name]
+
+
+def _carried(written: pd.DataFrame, pairs: pd.DataFrame) -> pd.Series:
+    """Share of each text carried over from last year; NaN when its unit has no table then."""
+    years = (
+        written.dropna(subset=["year"]).groupby("unit")["year"].agg(lambda s: set(s.astype(int)))
+    )
+    has_previous = [
+        pd.notna(y) and (int(y) - 1) in years.get(u, set())
+        for u, y in zip(written["unit"], written["year"], strict=True)
+    ]
+    carried = pd.Series(np.where(has_previous, 0.0, np.nan), index=written.index)
+    if len(pairs):
+        by_cell = pairs.set_index(["row_to", "field"])["carried"]
+        keys = pd.MultiIndex.from_arrays([written["row"], written["field"]])
+        found = by_cell.reindex(keys).to_numpy()
+        carried = carried.where(np.isnan(found), found)
+    return carried.where(written["kind"] == "text")
+
+
+# ---------------------------------------------------------------- input and output
+
+
+def load(paths: Iterable[Path], progress: Progress | None = None) -> tuple[pd.DataFrame, list[str]]:
+    """The tidy table of every path (tables, directories, declaration folders) and the problems."""
+    from nlp_eval.corpus.declarations import is_declaration_folder, read_declarations
+    from nlp_eval.io import read_files
+
+    say = progress or (lambda _msg: None)
+    frames, problems, plain = [], [], []
+    for path in map(Path, paths):
+        if is_declaration_folder(path):
+            say(f"reading declarations in {path}")
+            try:
+                frames.append(read_declarations(path))
+            except NlpEvalError as err:
+                problems.append(str(err))
+        else:
+            plain.append(path)
+    if plain:
+        say(f"reading {len(plain)} paths")
+        result = read_files(plain)
+        frames.append(result.table)
+        problems += result.problems
+    frames = [f for f in frames if len(f)]
+    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    return table, problems
+
+
+def _safe(frame: pd.DataFrame) -> pd.DataFrame:
+    from nlp_eval.safe import cell
+
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(cell)
+    return out
+
+
+def write(result: CorpusResult, out_dir: Path, *, parquet: bool = False) -> list[Path]:
+    """Write clusters, carryover, measures and terms (CSV, + Parquet) and the charts."""
+    from nlp_eval.corpus.charts import charts
+
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in ("clusters", "carryover", "measures", "terms"):
+        frame = getattr(result, name)
+        path = out_dir / f"{name}.csv"
+        _safe(frame).to_csv(path, index=False, encoding="utf-8-sig")
+        written.append(path)
+        if parquet:
+            frame.to_parquet(out_dir / f"{name}.parquet", index=False)
+            written.append(out_dir / f"{name}.parquet")
+    written += charts(result.measures, out_dir, by=result.by)
+    return written
+
+
+def stderr_progress(message: str) -> None:
+    """Progress on stderr (the CLI's default)."""
+    print(f"nlp-eval corpus: {message}", file=sys.stderr, flush=True)

@@ -3,8 +3,8 @@
 Expected shared text is marked, not dropped, so every measure can say what it left out:
   na           N/A phrases (不适用, 本项目不涉及经济效益指标, 无, /)
   placeholder  ……, **, XX, the template's instruction text
-  template     the template's own words (headers, indicator-tree names) or the row's own
-               indicator name written into the cell
+  template     the template's own words (headers, indicator-tree names, a title line such as
+               2021年度项目支出绩效自评表) or the row's own indicator name written into the cell
   value        a bare value: one number with its comparator and unit (100%, ≥95%, 1处,
                3个工作日), a bare date or deadline (2023年12月31日前, 11月底前完成) or a
                one-character answer (是, 否); equal values in different tables are
@@ -60,6 +60,7 @@ _BARE_DATE = re.compile(
 _PLACEHOLDER = re.compile(
     r"^(?:[.。…·*＊xX×_—\-/\s]+|[xX*＊]+.*|.*[（(][^)）]*[*＊xX]{2,}[^)）]*[)）].*)$"
 )
+_TITLE = re.compile(r"(?:自评表|申报表|目标表|评价表)$")  # a table's title line
 _INSTRUCTION = re.compile(r"(字以内|请填写|请说明|对照年度目标|说明相关任务目标)")
 
 
@@ -79,7 +80,7 @@ def _kind(text: str, text_key: str, own_names: frozenset[str]) -> str:
         return "na"
     if _PLACEHOLDER.match(text.strip()) or _INSTRUCTION.search(text):
         return "placeholder"
-    if text_key in _template_keys() or text_key in own_names:
+    if text_key in _template_keys() or text_key in own_names or _TITLE.search(text_key):
         return "template"
     plain = unicodedata.normalize("NFKC", text).strip()
     # a value with a copy prefix (完成≥100%) is still a bare value

@@ -1,0 +1,88 @@
+"""PNG charts of the corpus measures (matplotlib, Agg backend; a CJK font when one is installed)."""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+PLOTTED = (
+    "boilerplate_share",
+    "specificity",
+    "hard_number_share",
+    "vague_quantity_share",
+    "clustered_share",
+    "stickiness",
+    "share_vague",
+    "share_copy",
+)
+_CJK_FONTS = (
+    "Noto Sans CJK SC",
+    "Noto Sans CJK JP",
+    "Noto Serif CJK SC",
+    "Source Han Sans SC",
+    "WenQuanYi Zen Hei",
+    "WenQuanYi Micro Hei",
+    "SimHei",
+    "Microsoft YaHei",
+    "PingFang SC",
+)
+
+
+def _font() -> list[str]:
+    """A CJK font family if one is installed (Chinese labels), else matplotlib's default."""
+    from matplotlib import font_manager
+
+    installed = {f.name for f in font_manager.fontManager.ttflist}
+    return [name for name in _CJK_FONTS if name in installed] + ["DejaVu Sans"]
+
+
+def charts(measures: pd.DataFrame, out_dir: Path, *, by: str = "year") -> list[Path]:
+    """measures_by_year.png (lines over years) and measures_by_<by>.png (bars per group)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    written = []
+    with warnings.catch_warnings(), plt.rc_context({"font.family": _font()}):
+        warnings.simplefilter("ignore")  # missing CJK glyphs must not fail a chart
+        years = measures[measures["level"] == "year"].dropna(subset=["year"]).sort_values("year")
+        shown = [m for m in PLOTTED if m in years and years[m].notna().any()]
+        if len(years) and shown:
+            fig, ax = plt.subplots(figsize=(8, 4.5))
+            for m in shown:
+                ax.plot(years["year"].astype(int), years[m], marker="o", label=m)
+            ax.set_xticks(years["year"].astype(int).tolist())
+            ax.set_ylim(0, 1)
+            ax.set_xlabel("year")
+            ax.set_ylabel("share")
+            ax.legend(fontsize=7, ncol=2)
+            ax.set_title("Corpus measures by year")
+            fig.tight_layout()
+            written.append(_save(fig, out_dir / "measures_by_year.png"))
+        if by != "year":
+            groups = (
+                measures[measures["level"] == by].sort_values("n_texts", ascending=False).head(25)
+            )
+            shown = [m for m in PLOTTED[:4] if m in groups and groups[m].notna().any()]
+            if len(groups) and shown:
+                fig, ax = plt.subplots(figsize=(9, 0.35 * len(groups) + 1.5))
+                plotted = groups.set_index(by)[shown].iloc[::-1]
+                plotted.plot.barh(ax=ax, width=0.8)
+                ax.set_xlim(0, 1)
+                ax.set_xlabel("share")
+                ax.set_title(f"Corpus measures by {by}")
+                ax.legend(fontsize=7)
+                fig.tight_layout()
+                written.append(_save(fig, out_dir / f"measures_by_{by}.png"))
+    return written
+
+
+def _save(fig, path: Path) -> Path:
+    import matplotlib.pyplot as plt
+
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return path
