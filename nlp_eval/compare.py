@@ -321,27 +321,32 @@ def compare(target: str, completion: str, indicator: str = "") -> Comparison:
 def features(table: pd.DataFrame) -> pd.DataFrame:
     """compare() for every row of a tidy table (columns target, completion, optional indicator)."""
     n = len(table)
-    targets = table["target"].fillna("").astype(str).to_numpy()
-    completions = table["completion"].fillna("").astype(str).to_numpy()
-    if "indicator" in table:
-        indicators = table["indicator"].fillna("").astype(str).to_numpy()
-    else:
-        indicators = np.full(n, "", dtype=object)
-    codes, uniques = pd.factorize(np.concatenate([targets, completions]))
-    infos = [_text(u) for u in uniques]
-    t_info = [infos[i] for i in codes[:n]]
-    c_info = [infos[i] for i in codes[n:]]
-    ind_codes, ind_uniques = pd.factorize(indicators)
-    ind_norm = [normalize(u) for u in ind_uniques]
-    inds = [ind_norm[i] for i in ind_codes]
+    if not n:
+        return pd.DataFrame({name: [] for name in FEATURES}, index=table.index)
+
+    def column(name: str) -> np.ndarray:
+        if name not in table:
+            return np.full(n, "", dtype=object)
+        return table[name].fillna("").astype(str).to_numpy(dtype=object)
+
+    # Real tables repeat texts (不适用, 已完成, 满意度≥95%): each distinct text is read once,
+    # each distinct (target, completion, indicator) row is compared once.
+    codes, texts = pd.factorize(np.concatenate([column("target"), column("completion")]))
+    ind_codes, ind_texts = pd.factorize(column("indicator"))
+    rows = np.stack([codes[:n], codes[n:], ind_codes], axis=1)
+    distinct, inverse = np.unique(rows, axis=0, return_inverse=True)
+    infos = [_text(text) for text in texts]
+    ind_norm = [normalize(text) for text in ind_texts]
+    t_info = [infos[i] for i in distinct[:, 0]]
+    c_info = [infos[i] for i in distinct[:, 1]]
+    inds = [ind_norm[i] for i in distinct[:, 2]]
 
     def similarity(scorer, left: list[str], right: list[str]) -> np.ndarray:
-        if not n:
-            return np.zeros(0)
         return process.cpdist(left, right, scorer=scorer, workers=-1, dtype=np.float64)
 
     t_norm, c_norm = [t.norm for t in t_info], [c.norm for c in c_info]
-    columns: dict[str, object] = {
+    indicator_ratio = similarity(fuzz.ratio, inds, c_norm)
+    columns = {
         "char_ratio": similarity(fuzz.ratio, t_norm, c_norm),
         "char_partial_ratio": similarity(fuzz.partial_ratio, t_norm, c_norm),
         "token_ratio": similarity(
@@ -352,14 +357,16 @@ def features(table: pd.DataFrame) -> pd.DataFrame:
         "stripped_ratio": similarity(
             fuzz.ratio, [t.trimmed for t in t_info], [c.stripped for c in c_info]
         ),
+        "indicator_ratio": np.where([bool(i) for i in inds], indicator_ratio, 0.0),
     }
-    indicator_ratio = similarity(fuzz.ratio, inds, c_norm)
-    columns["indicator_ratio"] = np.where([bool(i) for i in inds], indicator_ratio, 0.0)
-    pairs = [_pair(t, c, i) for t, c, i in zip(t_info, c_info, inds, strict=True)]
-    rest = pd.DataFrame.from_records(pairs, index=table.index, columns=FEATURES[5:]) if n else None
-    out = pd.DataFrame(columns, index=table.index)
-    out = pd.concat([out, rest], axis=1) if rest is not None else out.reindex(columns=FEATURES)
-    return out[list(FEATURES)]
+    pairs = pd.DataFrame.from_records(
+        [_pair(t, c, i) for t, c, i in zip(t_info, c_info, inds, strict=True)],
+        columns=FEATURES[len(columns) :],
+    )
+    out = pd.concat([pd.DataFrame(columns), pairs], axis=1)[list(FEATURES)]
+    out = out.iloc[inverse.reshape(-1)]
+    out.index = table.index
+    return out
 
 
 def as_dict(comparison: Comparison) -> dict:

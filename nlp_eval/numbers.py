@@ -69,6 +69,8 @@ _CN_NUM = "[零〇一二两三四五六七八九十][零〇一二两三四五六
 _ARABIC = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _CJK_WORD = "[\u4e00-\u9fff]"
 _RANGE_SEP = frozenset({"-", "~", "至", "到", "起至"})
+_MAYBE_NUMBER = re.compile("[0-9零〇一二两三四五六七八九十]|季度|半年|年底|年末")
+_YUE_WORDS = frozenset("签预合节制履特公条邀违")  # 签约 预约 合约 节约 … end in 约
 _ORDER = {">=": 0, "<=": 0, ">": 0, "<": 0, "=": 1, "~": 2}
 
 
@@ -272,7 +274,10 @@ def _numbers(cell: str, masked: str, blocked: list[tuple[int, int]]) -> list[Qua
             value = float(g["num"].replace(",", ""))
         if g["neg"]:
             value = -value
-        found = [(g["word"] or g["weak"], "before")] if g["word"] or g["weak"] else []
+        weak = g["weak"]
+        if weak == "约" and masked[match.start("weak") - 1 : match.start("weak")] in _YUE_WORDS:
+            weak = None  # 签约12.6万人: the end of a word, not "about"
+        found = [(g["word"] or weak, "before")] if g["word"] or weak else []
         found += [(g["symbol"], "before")] if g["symbol"] else []
         found += [(g["inside"], "inside")] if g["inside"] else []
         found += [(g["after"], "after")] if g["after"] else []
@@ -354,6 +359,8 @@ def _mask(text: str, found: list[Quantity]) -> str:
 def _quantities(cell: str) -> tuple[Quantity, ...]:
     if not cell or not any(ch.isdigit() or "\u4e00" <= ch <= "\u9fff" for ch in cell):
         return ()
+    if not _MAYBE_NUMBER.search(cell):  # most prose and status cells: skip the slow patterns
+        return tuple(_vague(cell, cell))
     dates = _dates(cell)
     masked = _mask(cell, dates)
     blocked = [m.span() for m in _vague_pattern().finditer(masked)]

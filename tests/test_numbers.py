@@ -1,0 +1,165 @@
+"""Quantities: comparator, value or range, unit family, vagueness, dates (issue 3)."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+
+from nlp_eval.numbers import chinese_number, quantities
+from nlp_eval.text import normalize
+
+N = None
+# text, comparator, value, low, high, unit, family
+CASES = [
+    ("≥95%", ">=", 95, 95, N, "%", "percent"),
+    ("不低于90%", ">=", 90, 90, N, "%", "percent"),
+    ("95%以上", ">=", 95, 95, N, "%", "percent"),
+    ("=100 %", "=", 100, 100, 100, "%", "percent"),
+    ("≤90万元", "<=", 90, N, 90, "万元", "money"),
+    ("20-30家", "", 20, 20, 30, "家", "count"),
+    ("20至30家", "", 20, 20, 30, "家", "count"),
+    ("60场以上", ">=", 60, 60, N, "场", "count"),
+    ("1000平米", "", 1000, 1000, 1000, "平米", "area"),
+    ("50.5万元", "", 50.5, 50.5, 50.5, "万元", "money"),
+    ("123,244.2元", "", 123244.2, 123244.2, 123244.2, "元", "money"),
+    ("-3480.83万元", "", -3480.83, -3480.83, -3480.83, "万元", "money"),
+    ("0.9‰", "", 0.9, 0.9, 0.9, "‰", "percent"),
+    ("≥100百分比", ">=", 100, 100, N, "百分比", "percent"),
+    ("三十五人", "", 35, 35, 35, "人", "count"),
+    ("3个工作日", "", 3, 3, 3, "工作日", "time"),
+    ("2天以内", "<=", 2, N, 2, "天", "time"),
+    ("3个小时内", "<=", 3, N, 3, "小时", "time"),
+    ("不超过0.3万元", "<=", 0.3, N, 0.3, "万元", "money"),
+    ("控制在80万元以内", "<=", 80, N, 80, "万元", "money"),
+    ("达到95%以上", ">=", 95, 95, N, "%", "percent"),
+    ("超过100场", ">", 100, 100, N, "场", "count"),
+    ("约100人", "~", 100, 100, 100, "人", "count"),
+    ("100余人", "~", 100, 100, 100, "人", "count"),
+    ("3.2万人", "", 3.2, 3.2, 3.2, "万人", "count"),
+    ("≧85万头(只)", ">=", 85, 85, N, "万头", "count"),
+    ("≤1500元/亩", "<=", 1500, N, 1500, "元/亩", "money"),
+    ("百分之九十五", "", 95, 95, 95, "%", "percent"),
+    ("6.2个百分点", "", 6.2, 6.2, 6.2, "百分点", "percent"),
+    ("≥ 95 ％", ">=", 95, 95, N, "%", "percent"),
+    ("﹦100%", "=", 100, 100, 100, "%", "percent"),
+    (">=95%", ">=", 95, 95, N, "%", "percent"),
+    ("=<5%", "<=", 5, N, 5, "%", "percent"),
+    ("≥６台", ">=", 6, 6, N, "台", "count"),
+    ("≥95分", ">=", 95, 95, N, "分", "score"),
+    ("不少于600场", ">=", 600, 600, N, "场", "count"),
+    ("不超过预算30万元", "<=", 30, N, 30, "万元", "money"),
+    ("5-10万元", "", 5, 5, 10, "万元", "money"),
+    ("2500公里", "", 2500, 2500, 2500, "公里", "length"),
+    ("设备购置数量≥7", ">=", 7, 7, N, "", ""),
+]
+
+
+@pytest.mark.parametrize(("text", "comparator", "value", "low", "high", "unit", "family"), CASES)
+def test_quantity(text, comparator, value, low, high, unit, family):
+    found = [q for q in quantities(text) if q.kind != "vague"]
+    assert len(found) == 1, found
+    q = found[0]
+    assert (q.comparator, q.unit, q.family) == (comparator, unit, family)
+    assert q.value == pytest.approx(value)
+    assert (q.low is None) == (low is None) and (q.high is None) == (high is None)
+    if low is not None:
+        assert q.low == pytest.approx(low)
+    if high is not None:
+        assert q.high == pytest.approx(high)
+    assert normalize(text)[q.span[0] : q.span[1]] == q.text
+
+
+@pytest.mark.parametrize(
+    ("text", "base"),
+    [("50.5万元", 505000), ("3亿元", 3e8), ("0.9‰", 0.09), ("2亩", 1333.33), ("3公里", 3000)],
+)
+def test_factor_to_family_base(text, base):
+    (q,) = quantities(text)
+    assert q.value * q.factor == pytest.approx(base, rel=1e-4)
+
+
+# text, comparator, value (YYYYMMDD, year 0 when absent), low, high
+DATES = [
+    ("2020年12月10日—2021年3月7日", "", 20201210, 20201210, 20210307),
+    ("三季度", "", 701, 701, 931),
+    ("第四季度", "", 1001, 1001, 1231),
+    ("12月底前", "<=", 1231, N, 1231),
+    ("11月前", "<=", 1131, N, 1131),
+    ("2023年12月前", "<=", 20231231, N, 20231231),
+    ("２０２０年９月底前", "<=", 20200931, N, 20200931),
+    ("≤2023年11月", "<=", 20231131, N, 20231131),
+    ("2019年11月22日", "", 20191122, 20191122, 20191122),
+    ("10月", "", 1001, 1001, 1031),
+    ("上半年", "", 101, 101, 631),
+    ("每月10日前", "<=", 10, N, 10),
+]
+
+
+@pytest.mark.parametrize(("text", "comparator", "value", "low", "high"), DATES)
+def test_date(text, comparator, value, low, high):
+    (q,) = quantities(text)
+    assert (q.family, q.kind, q.comparator) == ("date", "date", comparator)
+    assert (q.value, q.low, q.high) == (value, low, high)
+
+
+@pytest.mark.parametrize(
+    ("text", "unit"),
+    [("一批", "批"), ("若干", ""), ("多个", "个"), ("吸引了不少的人才", ""), ("若干家", "家")],
+)
+def test_vague_amount(text, unit):
+    (q,) = quantities(text)
+    assert q.vague and q.value is None and q.unit == unit
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["十分满意", "第三方测评", "一次性补助", "按计划开展宣传活动", "千家万户", "一方面", "不适用"],
+)
+def test_no_quantity(text):
+    assert quantities(text) == []
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["水质达标率100%", "满意度为97.2%", "组织区内30家文化企业参展", "全年观影群众约12.4万人次"],
+)
+def test_weak_or_no_comparator_is_not_a_threshold(text):
+    assert not any(q.threshold for q in quantities(text))
+
+
+def test_several_quantities_in_reading_order():
+    found = quantities("65岁以上老年人健康管理率≥70%,签约12.6万人")
+    assert [(q.family, q.comparator) for q in found] == [
+        ("age", ">="),
+        ("percent", ">="),
+        ("count", ""),
+    ]
+
+
+def test_measure_words_distinguish_counts():
+    (place,) = quantities("60场")
+    (firm,) = quantities("30家")
+    (people,) = quantities("1836名")
+    assert place.family == firm.family == "count" and place.measure != firm.measure
+    assert people.measure == "人"
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("三十五", 35),
+        ("十二", 12),
+        ("两千零五", 2005),
+        ("一百", 100),
+        ("二〇二〇", 2020),
+        ("三万五千", 35000),
+    ],
+)
+def test_chinese_number(text, value):
+    assert chinese_number(text) == value
+
+
+def test_traditional_input_parses_like_simplified():
+    assert quantities("滿意度達到95%以上") == quantities("满意度达到95%以上")
+    assert not math.isnan(quantities("實際完成4712人")[0].value)
