@@ -163,3 +163,98 @@ def corpus(
     typer.echo(result.summary())
     if problems:
         raise typer.Exit(ExitStatus.BAD_INPUT)
+
+
+# ---------------------------------------------------------------- lint, rules, train, evaluate (issue 4)
+
+
+class LintFormat(StrEnum):
+    text = "text"
+    json = "json"
+    csv = "csv"
+
+
+class FailOn(StrEnum):
+    error = "error"
+    warning = "warning"
+    info = "info"
+
+
+class Lang(StrEnum):
+    zh = "zh"
+    en = "en"
+
+
+@app.command()
+def lint(
+    files: Annotated[list[Path], typer.Argument(help="Tables or directories (read recursively).")],
+    fmt: Annotated[LintFormat, typer.Option("--format", "-f")] = LintFormat.text,
+    select: Annotated[list[str] | None, typer.Option(help="Codes or prefixes: C,R001.")] = None,
+    ignore: Annotated[list[str] | None, typer.Option(help="Codes or prefixes to skip.")] = None,
+    fail_on: Annotated[FailOn, typer.Option("--fail-on")] = FailOn.error,
+    lang: Annotated[Lang, typer.Option("--lang")] = Lang.zh,
+    suppress: Annotated[
+        Path | None, typer.Option(help="CSV/TSV of project, indicator, code, reason to silence.")
+    ] = None,
+    model: Annotated[Path | None, typer.Option(help="Classifier model (default: shipped).")] = None,
+) -> None:
+    """Label every pair and list findings: file:project:indicator: CODE severity message → fix."""
+    from nlp_eval.lint import failing, lint_files, render
+
+    with _one_line_errors():
+        linted, problems = lint_files(
+            files, model=model, select=select or (), ignore=ignore or (), lang=lang.value,
+            suppressions=suppress,
+        )  # fmt: skip
+        sys.stdout.write(render(linted, fmt.value))
+    for problem in problems:
+        typer.echo(f"nlp-eval: error: {problem}", err=True)
+    if problems:
+        raise typer.Exit(ExitStatus.BAD_INPUT)
+    raise typer.Exit(
+        ExitStatus.FINDINGS if failing(linted.findings, fail_on.value) else ExitStatus.OK
+    )
+
+
+@app.command()
+def rules(
+    select: Annotated[list[str] | None, typer.Option(help="Codes or prefixes: C,R001.")] = None,
+    lang: Annotated[Lang, typer.Option("--lang")] = Lang.zh,
+    extra: Annotated[
+        list[Path] | None, typer.Option("--rules", help="Extra rules.toml files.")
+    ] = None,
+) -> None:
+    """List every rule: code, name, severity, label and message."""
+    from nlp_eval.rules import describe
+
+    with _one_line_errors():
+        typer.echo(describe(select=select or (), lang=lang.value, extra=extra or ()))
+
+
+@app.command()
+def train(
+    labels: Annotated[
+        list[Path], typer.Argument(help="Labelled pairs (TSV/CSV with a label column).")
+    ],
+    out: Annotated[Path, typer.Option("--output", "-o", help="Model file to write (.npz).")],
+) -> None:
+    """Train the label classifier on labelled pairs and save it."""
+    from nlp_eval.model import train_files
+
+    with _one_line_errors():
+        typer.echo(train_files(labels, out))
+
+
+@app.command()
+def evaluate(
+    labels: Annotated[
+        list[Path], typer.Argument(help="Labelled pairs (TSV/CSV with a label column).")
+    ],
+    model: Annotated[Path | None, typer.Option(help="Classifier model (default: shipped).")] = None,
+    rules_only: Annotated[bool, typer.Option(help="Rules alone, no classifier.")] = False,
+) -> None:
+    """Per-label precision/recall/F1, macro-F1 and confusion matrix of lint's labels."""
+    from nlp_eval.model import evaluate_files
+
+    with _one_line_errors():
+        typer.echo(evaluate_files(labels, model=False if rules_only else model))

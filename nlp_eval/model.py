@@ -1,0 +1,445 @@
+"""The label classifier: a scikit-learn pipeline trained on labelled pairs, stored as plain arrays.
+
+Features: character 1-3-grams of the completion, jieba words and word pairs of target and
+completion (prefixed t:/c:), the comparison features of nlp_eval.compare, and which label
+rules fired (so the model learns how far to trust the rules that are not sure). The
+classifier is a multinomial logistic regression.
+
+A saved model is one .npz file of numeric arrays plus a JSON header, read with
+allow_pickle=False: loading never runs code from the file. Prediction only needs the
+vocabularies, idf weights, scaler and coefficients, so a model written by another
+scikit-learn version loads; a file of another format version fails with a ModelError.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.compose import ColumnTransformer
+from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+
+from nlp_eval.errors import ModelError
+from nlp_eval.records import LABELS, Finding
+
+FORMAT = "nlp-eval.model/1"
+DEFAULT_MODEL = "default.npz"
+CHAR_NGRAMS = (1, 3)
+
+
+@dataclass(frozen=True)
+class Model:
+    """A fitted classifier as plain arrays: what predict() needs, nothing executable."""
+
+    classes: tuple[str, ...]
+    char_vocabulary: tuple[str, ...]
+    char_idf: np.ndarray
+    word_vocabulary: tuple[str, ...]
+    word_idf: np.ndarray
+    numeric: tuple[str, ...]  # names of the numeric columns, in order
+    mean: np.ndarray
+    scale: np.ndarray
+    coef: np.ndarray  # (classes, features)
+    intercept: np.ndarray
+    info: dict[str, Any]
+
+
+# ---------------------------------------------------------------- features
+
+
+def split_words(text: str) -> list[str]:
+    """Analyzer of the word column: tokens are pre-cut and joined with spaces."""
+    return text.split()
+
+
+def _word_column(pairs: pd.DataFrame) -> list[str]:
+    """t:/c: prefixed words and adjacent word pairs of target and completion."""
+    from nlp_eval.text import tokens_many
+
+    def grams(prefix: str, words: list[str]) -> str:
+        out = [f"{prefix}{w}" for w in words]
+        out += [f"{prefix}{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
+        return " ".join(out)
+
+    target = tokens_many(pairs["target"].tolist())
+    done = tokens_many(pairs["completion"].tolist())
+    return [grams("t:", t) + " " + grams("c:", c) for t, c in zip(target, done, strict=True)]
+
+
+def numeric_features(pairs: pd.DataFrame, findings: Iterable[Finding] = ()) -> pd.DataFrame:
+    """The numeric columns: comparison features, text shape, and label rules that fired."""
+    out = pd.DataFrame(index=pairs.index)
+    for col in pairs.columns:
+        if col.startswith("f_"):
+            values = pairs[col]
+            if values.dtype == bool or pd.api.types.is_numeric_dtype(values):
+                out[col] = pd.to_numeric(values, errors="coerce").astype(float)
+    out["len_c"] = np.log1p(pairs["c"].str.len())
+    out["len_t"] = np.log1p(pairs["t"].str.len())
+    for col in ("c_measurable", "t_measurable", "t_na", "c_na", "c_blank", "t_blank"):
+        out[col] = pairs[col].astype(float)
+    codes = pd.DataFrame(0.0, index=pairs.index, columns=[f"rule_{lab}" for lab in LABELS])
+    for f in findings:
+        if f.label:
+            codes.iat[f.row, LABELS.index(f.label)] = 1.0
+    out = pd.concat([out, codes], axis=1)
+    return out.replace([np.inf, -np.inf], np.nan).fillna(0.0)
+
+
+def _inputs(pairs: pd.DataFrame, findings: Iterable[Finding]) -> pd.DataFrame:
+    frame = numeric_features(pairs, findings)
+    frame["chars"] = pairs["c"].to_numpy()
+    frame["words"] = _word_column(pairs)
+    return frame
+
+
+def make_model(*, C: float = 4.0, numeric: Sequence[str] = ()) -> Pipeline:
+    """Unfitted pipeline: tf-idf of completion characters and of words, scaled numbers, LR."""
+    features = ColumnTransformer(
+        [
+            (
+                "chars",
+                TfidfVectorizer(
+                    analyzer="char", ngram_range=CHAR_NGRAMS, lowercase=False, min_df=2
+                ),
+                "chars",
+            ),
+            ("words", TfidfVectorizer(analyzer=split_words, lowercase=False, min_df=2), "words"),
+            ("numeric", StandardScaler(), list(numeric)),
+        ]
+    )
+    return Pipeline(
+        [("features", features), ("classifier", LogisticRegression(C=C, max_iter=3000))]
+    )
+
+
+# ---------------------------------------------------------------- train / predict
+
+
+def train(
+    table: pd.DataFrame, labels: Sequence[str], *, C: float = 4.0, info: dict | None = None
+) -> Model:
+    """Fit the pipeline on a tidy table and its labels; return it as plain arrays."""
+    from nlp_eval.rules import check_pairs, kinds, load_rules
+
+    unknown = sorted(set(labels) - set(LABELS))
+    if unknown:
+        raise ModelError(f"unknown label {unknown[0]!r}: labels are {', '.join(LABELS)}")
+    if len(set(labels)) < 2:
+        raise ModelError("training needs at least two different labels")
+    pairs = kinds.prepare(table)
+    findings = check_pairs(pairs, load_rules())
+    inputs = _inputs(pairs, findings)
+    numeric = [c for c in inputs.columns if c not in ("chars", "words")]
+    pipeline = make_model(C=C, numeric=numeric)
+    pipeline.fit(inputs, list(labels))
+    return _export(pipeline, numeric, {**(info or {}), "pairs": len(labels)})
+
+
+def _export(pipeline: Pipeline, numeric: list[str], info: dict) -> Model:
+    import sklearn
+
+    features = pipeline.named_steps["features"]
+    chars = features.named_transformers_["chars"]
+    words = features.named_transformers_["words"]
+    scaler = features.named_transformers_["numeric"]
+    classifier = pipeline.named_steps["classifier"]
+
+    def vocabulary(vec: TfidfVectorizer) -> tuple[str, ...]:
+        return tuple(sorted(vec.vocabulary_, key=vec.vocabulary_.get))
+
+    coef, intercept = classifier.coef_, classifier.intercept_
+    if len(classifier.classes_) == 2:  # binary LR keeps one row: expand to one per class
+        coef, intercept = (
+            np.vstack([-coef[0], coef[0]]) / 2,
+            np.array([-intercept[0], intercept[0]]) / 2,
+        )
+    return Model(
+        classes=tuple(str(c) for c in classifier.classes_),
+        char_vocabulary=vocabulary(chars),
+        char_idf=chars.idf_.astype(np.float64),
+        word_vocabulary=vocabulary(words),
+        word_idf=words.idf_.astype(np.float64),
+        numeric=tuple(numeric),
+        mean=scaler.mean_.astype(np.float64),
+        scale=scaler.scale_.astype(np.float64),
+        coef=coef.astype(np.float64),
+        intercept=intercept.astype(np.float64),
+        info={**info, "sklearn": sklearn.__version__},
+    )
+
+
+def _tfidf(
+    texts: list[str], vocabulary: tuple[str, ...], idf: np.ndarray, **kw: Any
+) -> sparse.csr_matrix:
+    """Tf-idf with a fixed vocabulary, l2-normalised: TfidfVectorizer.transform, by hand."""
+    if not vocabulary:
+        return sparse.csr_matrix((len(texts), 0))
+    counts = CountVectorizer(vocabulary=list(vocabulary), lowercase=False, **kw).transform(texts)
+    weighted = counts.astype(np.float64) @ sparse.diags(idf)
+    norms = np.sqrt(weighted.multiply(weighted).sum(axis=1)).A.ravel()
+    norms[norms == 0] = 1.0
+    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ weighted)
+
+
+def probabilities(
+    model: Model, pairs: pd.DataFrame, findings: Iterable[Finding] = ()
+) -> np.ndarray:
+    """Class probabilities (rows × model.classes) for prepared pairs."""
+    inputs = _inputs(pairs, findings)
+    numbers = inputs.reindex(columns=list(model.numeric), fill_value=0.0).to_numpy(dtype=np.float64)
+    scale = np.where(model.scale == 0, 1.0, model.scale)
+    numbers = (numbers - model.mean) / scale
+    matrix = sparse.hstack(
+        [
+            _tfidf(
+                inputs["chars"].tolist(),
+                model.char_vocabulary,
+                model.char_idf,
+                analyzer="char",
+                ngram_range=CHAR_NGRAMS,
+            ),
+            _tfidf(
+                inputs["words"].tolist(),
+                model.word_vocabulary,
+                model.word_idf,
+                analyzer=split_words,
+            ),
+            sparse.csr_matrix(numbers),
+        ],
+        format="csr",
+    )
+    logits = matrix @ model.coef.T + model.intercept
+    logits -= logits.max(axis=1, keepdims=True)
+    exp = np.exp(logits)
+    return exp / exp.sum(axis=1, keepdims=True)
+
+
+def predict(model: Model, pairs: pd.DataFrame, findings: Iterable[Finding] = ()) -> pd.DataFrame:
+    """Label and score (the probability of that label) of each prepared pair."""
+    proba = probabilities(model, pairs, findings)
+    best = proba.argmax(axis=1)
+    return pd.DataFrame(
+        {"label": np.asarray(model.classes)[best], "score": proba[np.arange(len(best)), best]},
+        index=pairs.index,
+    )
+
+
+# ---------------------------------------------------------------- save / load
+
+
+def save(model: Model, path: str | Path) -> None:
+    """Write the model as one .npz of numeric arrays with a JSON header (no pickle)."""
+    header = {
+        "format": FORMAT,
+        "classes": list(model.classes),
+        "char_vocabulary": list(model.char_vocabulary),
+        "word_vocabulary": list(model.word_vocabulary),
+        "numeric": list(model.numeric),
+        "info": model.info,
+    }
+    with open(path, "wb") as out:
+        np.savez_compressed(
+            out,
+            header=np.frombuffer(
+                json.dumps(header, ensure_ascii=False).encode("utf-8"), dtype=np.uint8
+            ),
+            char_idf=model.char_idf,
+            word_idf=model.word_idf,
+            mean=model.mean,
+            scale=model.scale,
+            coef=model.coef,
+            intercept=model.intercept,
+        )
+
+
+def load(path: str | Path | None = None) -> Model:
+    """Read a model written by save(); the shipped default when path is None."""
+    if path is None:
+        return _default()
+    return _read(Path(path))
+
+
+@cache
+def _default() -> Model:
+    resource = files("nlp_eval") / "models" / DEFAULT_MODEL
+    if not resource.is_file():
+        raise ModelError("no default model is installed: run `nlp-eval train` or pass --model")
+    with resource.open("rb") as handle:
+        return _read_handle(handle, DEFAULT_MODEL)
+
+
+def _read(path: Path) -> Model:
+    try:
+        with path.open("rb") as handle:
+            return _read_handle(handle, str(path))
+    except OSError as err:
+        raise ModelError(f"{path}: cannot read model: {err.strerror or err}") from err
+
+
+def _read_handle(handle: Any, name: str) -> Model:
+    try:
+        with np.load(handle, allow_pickle=False) as data:
+            arrays = {key: data[key] for key in data.files}
+    except (ValueError, OSError, zipfile.BadZipFile, EOFError) as err:
+        raise ModelError(f"{name}: not an nlp-eval model file ({err})") from err
+    try:
+        header = json.loads(arrays["header"].tobytes().decode("utf-8"))
+    except (KeyError, ValueError) as err:
+        raise ModelError(f"{name}: not an nlp-eval model file (no header)") from err
+    if not isinstance(header, dict) or header.get("format") != FORMAT:
+        found = header.get("format") if isinstance(header, dict) else None
+        raise ModelError(
+            f"{name}: model format {found!r} is not {FORMAT!r}: retrain it with `nlp-eval train`"
+        )
+    try:
+        model = Model(
+            classes=tuple(header["classes"]),
+            char_vocabulary=tuple(header["char_vocabulary"]),
+            char_idf=arrays["char_idf"].astype(np.float64),
+            word_vocabulary=tuple(header["word_vocabulary"]),
+            word_idf=arrays["word_idf"].astype(np.float64),
+            numeric=tuple(header["numeric"]),
+            mean=arrays["mean"].astype(np.float64),
+            scale=arrays["scale"].astype(np.float64),
+            coef=arrays["coef"].astype(np.float64),
+            intercept=arrays["intercept"].astype(np.float64),
+            info=dict(header.get("info", {})),
+        )
+    except (KeyError, TypeError, ValueError) as err:
+        raise ModelError(f"{name}: model file is incomplete ({err})") from err
+    width = len(model.char_vocabulary) + len(model.word_vocabulary) + len(model.numeric)
+    if (
+        model.coef.shape != (len(model.classes), width)
+        or model.intercept.shape != (len(model.classes),)
+        or model.char_idf.shape != (len(model.char_vocabulary),)
+        or model.word_idf.shape != (len(model.word_vocabulary),)
+        or not set(model.classes) <= set(LABELS)
+    ):
+        raise ModelError(f"{name}: model arrays do not fit together: the file is corrupt")
+    return model
+
+
+# ---------------------------------------------------------------- evaluation
+
+
+def evaluate(truth: Sequence[str], predicted: Sequence[str]) -> dict[str, Any]:
+    """Per-label precision/recall/F1 and support, macro-F1, accuracy and the confusion matrix."""
+    labels = [lab for lab in LABELS if lab in set(truth) | set(predicted)]
+    per_label = {}
+    for lab in labels:
+        tp = sum(t == lab and p == lab for t, p in zip(truth, predicted, strict=True))
+        fp = sum(t != lab and p == lab for t, p in zip(truth, predicted, strict=True))
+        fn = sum(t == lab and p != lab for t, p in zip(truth, predicted, strict=True))
+        precision = tp / (tp + fp) if tp + fp else 0.0
+        recall = tp / (tp + fn) if tp + fn else 0.0
+        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        per_label[lab] = {"precision": precision, "recall": recall, "f1": f1, "support": tp + fn}
+    present = [lab for lab in labels if per_label[lab]["support"]]
+    macro = sum(per_label[lab]["f1"] for lab in present) / len(present) if present else math.nan
+    accuracy = (
+        sum(t == p for t, p in zip(truth, predicted, strict=True)) / len(truth)
+        if truth
+        else math.nan
+    )
+    confusion = {t: {p: 0 for p in labels} for t in labels}
+    for t, p in zip(truth, predicted, strict=True):
+        confusion[t][p] += 1
+    return {
+        "labels": per_label,
+        "macro_f1": macro,
+        "accuracy": accuracy,
+        "confusion": confusion,
+        "n": len(truth),
+    }
+
+
+def format_report(report: dict[str, Any], title: str = "") -> str:
+    """A plain-text evaluation report: per-label P/R/F1, macro-F1 and the confusion matrix."""
+    lines = [title] if title else []
+    lines.append(f"{'label':<10}{'precision':>10}{'recall':>8}{'f1':>8}{'support':>9}")
+    for lab, m in report["labels"].items():
+        lines.append(
+            f"{lab:<10}{m['precision']:>10.3f}{m['recall']:>8.3f}{m['f1']:>8.3f}{m['support']:>9d}"
+        )
+    lines.append(
+        f"macro-F1 {report['macro_f1']:.3f}   accuracy {report['accuracy']:.3f}   n {report['n']}"
+    )
+    labels = list(report["confusion"])
+    lines.append("confusion (rows = truth, columns = predicted)")
+    lines.append(" " * 10 + "".join(f"{lab:>9}" for lab in labels))
+    for t in labels:
+        lines.append(f"{t:<10}" + "".join(f"{report['confusion'][t][p]:>9d}" for p in labels))
+    return "\n".join(lines)
+
+
+def read_labels(paths: Iterable[str | Path]) -> pd.DataFrame:
+    """Labelled pairs from corpus TSV/CSV files as a tidy table with a `label` column."""
+    from nlp_eval.errors import ReadError
+    from nlp_eval.records import COLUMNS
+
+    frames = []
+    for path in map(Path, paths):
+        try:
+            sep = "\t" if path.suffix.lower() in (".tsv", ".txt") else ","
+            frame = pd.read_csv(
+                path, sep=sep, dtype=str, keep_default_na=False, quoting=3 if sep == "\t" else 0
+            )
+        except (OSError, UnicodeDecodeError, pd.errors.ParserError) as err:
+            raise ReadError(f"{path}: cannot read labels: {err}") from err
+        for col in ("target", "completion", "label"):
+            if col not in frame:
+                raise ReadError(f"{path}: labels need a {col!r} column")
+        bad = sorted(set(frame["label"]) - set(LABELS))
+        if bad:
+            raise ReadError(f"{path}: unknown label {bad[0]!r}: labels are {', '.join(LABELS)}")
+        frames.append(frame)
+    if not frames:
+        raise ReadError("no label files given")
+    table = pd.concat(frames, ignore_index=True)
+    for col in COLUMNS:
+        if col not in table:
+            table[col] = "" if col not in ("weight", "points", "value", "confidence") else np.nan
+    for col in ("weight", "points", "value"):
+        table[col] = pd.to_numeric(table[col], errors="coerce")
+    table["confidence"] = pd.to_numeric(table["confidence"], errors="coerce").fillna(1.0)
+    table["completion"] = table["completion"].str.replace("\\n", "\n")
+    table["target"] = table["target"].str.replace("\\n", "\n")
+    return table
+
+
+def train_files(paths: Iterable[str | Path], out: str | Path, *, C: float = 4.0) -> str:
+    """Train on label files, save the model to out, and say what was trained."""
+    table = read_labels(paths)
+    model = train(
+        table, table["label"].tolist(), C=C, info={"trained_on": [Path(p).name for p in paths]}
+    )
+    save(model, out)
+    counts = table["label"].value_counts()
+    spread = ", ".join(f"{lab} {int(counts.get(lab, 0))}" for lab in LABELS)
+    return f"trained on {len(table)} pairs ({spread}); wrote {out}"
+
+
+def evaluate_files(
+    paths: Iterable[str | Path], *, model: Model | str | Path | None | bool = None
+) -> str:
+    """lint's labels on label files against the truth, as a plain-text report."""
+    from nlp_eval.lint import lint
+
+    table = read_labels(paths)
+    linted = lint(table, model=model)
+    title = "rules only" if model is False else f"model {model or 'default'}"
+    return format_report(evaluate(table["label"].tolist(), linted.table["label"].tolist()), title)

@@ -1,0 +1,295 @@
+"""Rules as data: load lexicons/rules.toml and run its checks over a tidy table."""
+
+from __future__ import annotations
+
+import inspect
+import re
+import tomllib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from dataclasses import field as _field
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from nlp_eval import lexicon
+from nlp_eval.errors import RuleError
+from nlp_eval.records import LABELS, Finding, Severity
+from nlp_eval.rules import kinds
+
+__all__ = ["Rule", "check", "check_pairs", "example_table", "load_rules", "select_rules"]
+
+CODE = re.compile(r"^[A-Z]\d{3}$")
+NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+LANGS = ("zh", "en")
+SEVERITY_ORDER = {Severity.INFO: 0, Severity.WARNING: 1, Severity.ERROR: 2}
+_KEYS = {
+    "name",
+    "kind",
+    "severity",
+    "label",
+    "sure",
+    "field",
+    "where",
+    "message",
+    "suggestion",
+    "why",
+    "params",
+    "fail",
+    "pass",
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One check: a kind (a function of kinds.py) with its parameters, texts and examples."""
+
+    code: str
+    name: str
+    kind: str
+    severity: Severity
+    message: Mapping[str, str]  # lang -> template with {fields}
+    suggestion: Mapping[str, str]
+    label: str = ""  # the label a hit implies ("" when the finding is not a label)
+    sure: bool = False  # a sure rule's label wins over the model's
+    field: str = "completion"  # the field the finding points at
+    where: Mapping[str, tuple[str, ...]] = _field(default_factory=dict)  # column -> allowed values
+    params: Mapping[str, Any] = _field(default_factory=dict)
+    why: Mapping[str, str] = _field(default_factory=dict)
+    fail: tuple[Any, ...] = ()
+    passes: tuple[Any, ...] = ()
+
+
+def _rule(code: str, spec: Mapping[str, Any], source: str) -> Rule:
+    """Validate one TOML table; errors name the file, the code and the key."""
+
+    def bad(key: str, why: str) -> RuleError:
+        return RuleError(f"{source}: rule {code}: {key}: {why}")
+
+    if not CODE.match(code):
+        raise bad("code", "must be a family letter and three digits, e.g. V001")
+    unknown = set(spec) - _KEYS
+    if unknown:
+        raise bad(sorted(unknown)[0], "unknown key")
+    for key in ("name", "kind", "severity", "message", "suggestion"):
+        if key not in spec:
+            raise bad(key, "missing")
+    if not NAME.match(str(spec["name"])):
+        raise bad("name", "must be kebab-case")
+    kind = getattr(kinds, str(spec["kind"]), None)
+    if spec["kind"] not in kinds.KINDS or kind is None:
+        raise bad("kind", f"unknown kind {spec['kind']!r}; known: {', '.join(kinds.KINDS)}")
+    try:
+        severity = Severity(spec["severity"])
+    except ValueError:
+        raise bad("severity", "must be error, warning or info") from None
+    label = str(spec.get("label", ""))
+    if label and label not in LABELS:
+        raise bad("label", f"must be one of {', '.join(LABELS)}")
+    texts = {}
+    for key in ("message", "suggestion", "why"):
+        value = spec.get(key, {})
+        if not isinstance(value, Mapping) or (key != "why" and not all(k in value for k in LANGS)):
+            raise bad(key, "needs zh and en texts")
+        texts[key] = {lang: str(value.get(lang, "")) for lang in LANGS}
+    params = dict(spec.get("params", {}))
+    accepted = inspect.signature(kind).parameters
+    for name in params:
+        if name not in accepted or name == "pairs":
+            raise bad(f"params.{name}", f"not a parameter of kind {spec['kind']}")
+    where = {
+        col: tuple(v) if isinstance(v, list) else (v,) for col, v in spec.get("where", {}).items()
+    }
+    return Rule(
+        code=code,
+        name=str(spec["name"]),
+        kind=str(spec["kind"]),
+        severity=severity,
+        message=texts["message"],
+        suggestion=texts["suggestion"],
+        why=texts["why"],
+        label=label,
+        sure=bool(spec.get("sure", False)),
+        field=str(spec.get("field", "completion")),
+        where=where,
+        params=params,
+        fail=tuple(spec.get("fail", ())),
+        passes=tuple(spec.get("pass", ())),
+    )
+
+
+def load_rules(*extra: str | Path) -> list[Rule]:
+    """The shipped rules of lexicons/rules.toml, plus (overriding by code) rules of extra files."""
+    specs: dict[str, tuple[Mapping[str, Any], str]] = {
+        code: (spec, "rules.toml") for code, spec in lexicon.toml("rules.toml").items()
+    }
+    for file in extra:
+        try:
+            data = tomllib.loads(Path(file).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+            raise RuleError(f"{file}: {err}") from err
+        specs.update({code: (spec, str(file)) for code, spec in data.items()})
+    rules = []
+    for code, (spec, source) in sorted(specs.items()):
+        if not isinstance(spec, Mapping):
+            raise RuleError(f"{source}: rule {code}: must be a table")
+        rules.append(_rule(code, spec, source))
+    return rules
+
+
+def _matches(code: str, prefixes: Iterable[str]) -> bool:
+    return any(code.startswith(p.strip().upper()) for p in prefixes if p.strip())
+
+
+def _split(codes: Iterable[str]) -> list[str]:
+    return [c for item in codes for c in re.split(r"[,\s]+", item) if c]
+
+
+def select_rules(
+    rules: Iterable[Rule], select: Iterable[str] = (), ignore: Iterable[str] = ()
+) -> list[Rule]:
+    """Rules whose code starts with a selected prefix (all when none) and with no ignored one."""
+    select, ignore = _split(select), _split(ignore)
+    return [
+        r
+        for r in rules
+        if (not select or _matches(r.code, select)) and not _matches(r.code, ignore)
+    ]
+
+
+class _Fields(dict):
+    """Format fields that leave an unknown {name} as it is instead of raising."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def _render(template: str, fields: Mapping[str, Any]) -> str:
+    try:
+        return template.format_map(_Fields(fields))
+    except (ValueError, IndexError):
+        return template
+
+
+def _where(rule: Rule, pairs: pd.DataFrame) -> pd.Series:
+    mask = pd.Series(True, index=pairs.index)
+    for col, allowed in rule.where.items():
+        if col not in pairs:
+            raise RuleError(f"rule {rule.code}: where: no column {col!r}")
+        values = pairs[col].astype(str)
+        mask &= values.isin(allowed) | values.str.startswith(tuple(a for a in allowed if a))
+    return mask
+
+
+def run_rule(rule: Rule, pairs: pd.DataFrame) -> pd.DataFrame:
+    """The rule's hits: a frame indexed by row with the message fields of each hit."""
+    mask = _where(rule, pairs)
+    if not mask.any():
+        return pd.DataFrame(index=pd.RangeIndex(0))
+    scope = pairs if mask.all() else pairs[mask]
+    hits = getattr(kinds, rule.kind)(scope, **rule.params)
+    return hits
+
+
+def check(
+    table: pd.DataFrame,
+    rules: Iterable[Rule] | None = None,
+    *,
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    lang: str = "zh",
+) -> list[Finding]:
+    """Run every selected rule over the tidy table; codes select/ignore by prefix."""
+    return check_pairs(kinds.prepare(table), rules, select=select, ignore=ignore, lang=lang)
+
+
+def check_pairs(
+    pairs: pd.DataFrame,
+    rules: Iterable[Rule] | None = None,
+    *,
+    select: Iterable[str] = (),
+    ignore: Iterable[str] = (),
+    lang: str = "zh",
+) -> list[Finding]:
+    """check() over a frame already made by kinds.prepare (lint prepares it once)."""
+    if lang not in LANGS:
+        raise RuleError(f"unknown language {lang!r}: use zh or en")
+    rules = select_rules(load_rules() if rules is None else rules, select, ignore)
+    findings = []
+    for rule in rules:
+        if rule.kind == "model":  # the classifier's findings are added by lint()
+            continue
+        findings.extend(findings_of(rule, run_rule(rule, pairs), pairs, lang))
+    findings.sort(key=lambda f: (f.row, -SEVERITY_ORDER[f.severity], f.code))
+    return findings
+
+
+def findings_of(rule: Rule, hits: pd.DataFrame, pairs: pd.DataFrame, lang: str) -> list[Finding]:
+    """Render a rule's hits as findings in the chosen language."""
+    if hits.empty:
+        return []
+    base = pairs.loc[hits.index, [c for c in kinds.MESSAGE_COLUMNS if c not in hits]]
+    records = hits.join(base).to_dict("index")
+    out = []
+    for row, fields in records.items():
+        span = fields.get("span")
+        out.append(
+            Finding(
+                code=rule.code,
+                name=rule.name,
+                severity=rule.severity,
+                message=_render(rule.message[lang], fields),
+                suggestion=_render(rule.suggestion[lang], fields),
+                row=int(row),
+                field=str(fields.get("field") or rule.field),
+                span=tuple(span) if isinstance(span, tuple | list) else None,
+                label=rule.label,
+            )
+        )
+    return out
+
+
+def example_table(example: Any) -> pd.DataFrame:
+    """A tidy table from a rule example: "target → completion", a dict of columns, or {rows=[…]}."""
+    from nlp_eval.records import COLUMNS
+
+    if isinstance(example, str):
+        target, _, completion = example.partition("→")
+        rows = [{"target": target.strip(), "completion": completion.strip()}]
+    elif isinstance(example, Mapping) and "rows" in example:
+        rows = [dict(r) for r in example["rows"]]
+    elif isinstance(example, Mapping):
+        rows = [dict(example)]
+    else:
+        raise RuleError(f"bad example {example!r}")
+    defaults: dict[str, Any] = {c: "" for c in COLUMNS}
+    defaults.update(
+        doc="example",
+        project="示例项目",
+        level1="产出",
+        level2="数量",
+        year=2020,
+        weight=float("nan"),
+        points=float("nan"),
+        value=float("nan"),
+        confidence=1.0,
+    )
+    table = pd.DataFrame([{**defaults, **r} for r in rows], columns=list(COLUMNS))
+    for col in ("weight", "points", "value", "confidence"):
+        table[col] = pd.to_numeric(table[col], errors="coerce").astype(float)
+    table["year"] = table["year"].astype("Int64")
+    return table
+
+
+def describe(
+    *, select: Iterable[str] = (), lang: str = "zh", extra: Iterable[str | Path] = ()
+) -> str:
+    """The rules as a table: code, name, severity, label (* = sure) and message template."""
+    rules = select_rules(load_rules(*extra), select)
+    lines = [f"{'code':<6}{'name':<34}{'severity':<9}{'label':<10}message"]
+    for r in rules:
+        label = (r.label + ("*" if r.sure else "")) if r.label else "-"
+        lines.append(f"{r.code:<6}{r.name:<34}{r.severity:<9}{label:<10}{r.message[lang]}")
+    lines.append(f"{len(rules)} rules; * = a sure rule, its label wins over the classifier")
+    return "\n".join(lines)

@@ -1,0 +1,723 @@
+"""Rule kinds: one function per kind, vectorised over the prepared pairs frame.
+
+Every kind takes the prepared frame (see `prepare`; only the rows the rule's `where` keeps)
+and keyword parameters from rules.toml, and returns its hits: a DataFrame indexed by row with
+the fields its message and suggestion use (`match`, `span`, `ratio`…). No hit, empty frame.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Sequence
+from functools import cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from nlp_eval import lexicon
+
+KINDS: tuple[str, ...] = (
+    "empty",
+    "not_applicable",
+    "phrase",
+    "regex",
+    "copy",
+    "restate",
+    "label_only",
+    "shortfall",
+    "admits_shortfall",
+    "unit_mismatch",
+    "duplicate",
+    "misplaced",
+    "alignment",
+    "budget_rate",
+    "overspent",
+    "points",
+    "qualitative_points",
+    "reason_none",
+    "model",
+)
+
+TEXT_COLUMNS = ("doc", "unit", "project", "level1", "level2", "indicator", "target", "completion")
+# Fields every message may use besides the kind's own ones.
+MESSAGE_COLUMNS = (
+    "project",
+    "level1",
+    "level2",
+    "indicator",
+    "target",
+    "completion",
+    "reason",
+    "measure",
+    "goal",
+    "weight",
+    "points",
+    "note",
+    "confidence",
+)
+INDICATOR_LEVELS = ("产出", "效益", "满意度")
+
+
+def _no_hits() -> pd.DataFrame:
+    return pd.DataFrame(index=pd.Index([], dtype=int))
+
+
+def _hits(mask: pd.Series | np.ndarray, index: pd.Index, **fields: Any) -> pd.DataFrame:
+    """Hits of a boolean mask, with per-row fields (Series aligned on index, or scalars)."""
+    mask = np.asarray(mask, dtype=bool)
+    rows = index[mask]
+    data = {}
+    for name, value in fields.items():
+        if isinstance(value, pd.Series):
+            data[name] = value.loc[rows].to_numpy()
+        elif isinstance(value, np.ndarray):
+            data[name] = value[mask]
+        else:
+            data[name] = [value] * len(rows)
+    return pd.DataFrame(data, index=rows)
+
+
+def _map_unique(values: pd.Series, func: Callable[[str], Any]) -> pd.Series:
+    """func over each distinct value once: real tables repeat 已完成, 不适用… thousands of times."""
+    uniques = pd.unique(values)
+    return values.map(dict(zip(uniques, map(func, uniques), strict=True)))
+
+
+@cache
+def _word_list(name: str) -> tuple[str, ...]:
+    return lexicon.words(name)
+
+
+def _words(words: str | Sequence[str]) -> tuple[str, ...]:
+    """A word list given inline in rules.toml or as the name of a lexicons/*.txt file."""
+    if isinstance(words, str):
+        return _word_list(words)
+    return tuple(words)
+
+
+def _alternation(words: Iterable[str]) -> str:
+    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+
+
+# ---------------------------------------------------------------- preparation
+
+
+# A bare value, threshold or grade: what the domain guide judges on the completion alone.
+_NUMBER = r"[0-9０-９]+(?:\.[0-9]+)?"
+_MEASURABLE = re.compile(
+    r"[0-9０-９]|[一二三四五六七八九十两百千万]+(?:个|次|场|人|家|项|所|批|期|台|套|件|篇|条|季度|月|年|天)"
+    r"|[《“\"「].+?[》”\"」]|^(?:是|否|有|无)$"
+)
+
+
+# A cell holding only a mark is an unfilled cell, not a declaration (GUIDE.md §10).
+_MARKS = frozenset({"/", "-", "--", "—", "——", "\\", "、"})
+
+
+def prepare(table: pd.DataFrame, features: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The tidy table plus the normalised text and comparison columns the kinds read."""
+    from nlp_eval import text
+
+    p = table.reset_index(drop=True).copy()
+    for col in (
+        "doc",
+        "unit",
+        "region",
+        "project",
+        "level1",
+        "level2",
+        "indicator",
+        "target",
+        "completion",
+        "reason",
+        "money_unit",
+        "source",
+        "note",
+    ):
+        if col not in p:
+            p[col] = ""
+        p[col] = p[col].fillna("").astype(str)
+    for col in ("weight", "points", "value"):
+        if col not in p:
+            p[col] = np.nan
+        p[col] = pd.to_numeric(p[col], errors="coerce").astype(float)
+    if "confidence" not in p:
+        p["confidence"] = 1.0
+    p["confidence"] = pd.to_numeric(p["confidence"], errors="coerce").fillna(1.0).astype(float)
+    if features is None:
+        from nlp_eval import compare
+
+        features = compare.features(p)
+    for col in features.columns:
+        p[f"f_{col}"] = features[col].to_numpy()
+    p["t"] = _map_unique(p["target"], text.normalize)
+    p["c"] = _map_unique(p["completion"], text.normalize)
+    p["r"] = _map_unique(p["reason"], text.normalize)
+    p["c_core"] = _map_unique(p["c"], text.strip_prefix)
+    p["t_na"] = _map_unique(p["target"], text.is_na).astype(bool)
+    p["c_na"] = _map_unique(p["completion"], text.is_na).astype(bool)
+    p["t_blank"] = _map_unique(p["target"], text.is_placeholder).astype(bool)
+    p["c_blank"] = _map_unique(p["completion"], text.is_placeholder).astype(bool)
+    p["t_measurable"] = _map_unique(p["t"], lambda s: bool(_MEASURABLE.search(s)))
+    p["c_measurable"] = _map_unique(p["c"], lambda s: bool(_MEASURABLE.search(s)))
+    parts = _map_unique(p["target"], _measure_and_goal)
+    p["measure"] = [m for m, _ in parts]
+    p["goal"] = [g for _, g in parts]
+    p["measure"] = p["measure"].where(p["measure"] != "", p["indicator"])
+    p["t_blank"] |= p["t"] == ""
+    p["c_blank"] |= p["c"] == ""
+    p["c_mark"] = p["c"].isin(_MARKS)
+    p["is_indicator"] = p["level1"].isin(INDICATOR_LEVELS) | (p["level1"] == "")
+    verdict = p["f_verdict"]
+    p["a_met"] = np.where(
+        verdict.isin(("met", "exceeded")), 1.0, np.where(verdict == "short", 0.0, np.nan)
+    )
+    p["a_direction"] = np.where(p["f_reverse"].astype(bool), "反向", "正向")
+    return p
+
+
+def _measure_and_goal(target: str) -> tuple[str, str]:
+    """Split 相关设备使用者对设备情况满意度≥95% into the measure and the goal ≥95%."""
+    from nlp_eval import numbers
+
+    qs = numbers.quantities(target)
+    if not qs:
+        return "", ""
+    q = qs[-1]
+    start, end = q.span
+    measure = target[:start].strip(" :：,，。")
+    return measure, target[start:end].strip()
+
+
+# ---------------------------------------------------------------- labels (E, X, C, R, V)
+
+
+def empty(pairs: pd.DataFrame, *, field: str = "completion") -> pd.DataFrame:
+    """The field is blank, a placeholder (……, **, XX) or a bare mark (/, —), the other side not N/A."""
+    if field == "completion":
+        mask = (pairs["c_blank"] | pairs["c_mark"]) & ~pairs["t_na"]
+    else:
+        mask = pairs["t_blank"] & ~pairs["t_na"] & ~pairs["c_na"]
+    return _hits(mask, pairs.index, match=pairs[field])
+
+
+def not_applicable(pairs: pd.DataFrame, *, both: bool = True) -> pd.DataFrame:
+    """N/A on both sides (or, with both=false, a N/A word as the completion of a real target)."""
+    if both:
+        mask = pairs["t_na"] & (pairs["c_na"] | pairs["c_blank"])
+    else:
+        real = ~pairs["t_na"] & ~pairs["t_blank"]
+        mask = pairs["c_na"] & ~pairs["c_mark"] & ~pairs["c_blank"] & real & pairs["is_indicator"]
+    return _hits(mask, pairs.index, match=pairs["completion"])
+
+
+def phrase(
+    pairs: pd.DataFrame,
+    *,
+    words: str | Sequence[str],
+    field: str = "completion",
+    match: str = "contains",
+    no_number: bool = False,
+    max_len: int = 0,
+    min_hits: int = 1,
+) -> pd.DataFrame:
+    """Words of a list found in the field: the whole cell, its start, or anywhere in it."""
+    column = {"completion": "c", "target": "t", "reason": "r", "indicator": "indicator"}[field]
+    text = pairs[column]
+    entries = _words(words)
+    if not entries:
+        return _no_hits()
+    alternation = _alternation(entries)
+    if match == "whole":
+        # The whole cell, with trailing punctuation and a leading 已/均 ignored.
+        stripped = text.str.strip(" 。.,，;；!！")
+        found = stripped.where(stripped.isin(set(entries)), "")
+        mask = found != ""
+        return _hits(mask, pairs.index, match=found, span=[(0, len(s)) for s in found])
+    pattern = f"^(?:{alternation})" if match == "start" else f"(?:{alternation})"
+    if min_hits > 1:
+        counts = text.str.count(pattern)
+        mask = counts >= min_hits
+        found = text.str.extract(f"({pattern})", expand=False).fillna("")
+    else:
+        found = text.str.extract(f"({pattern})", expand=False).fillna("")
+        mask = found != ""
+    if no_number:
+        column_measurable = "c_measurable" if field == "completion" else "t_measurable"
+        mask &= (
+            ~pairs[column_measurable] if column_measurable in pairs else ~text.str.contains(r"\d")
+        )
+    if max_len:
+        mask &= text.str.len() <= max_len
+    mask &= ~pairs["c_na"] if field == "completion" else True
+    hit = pairs.index[np.asarray(mask, dtype=bool)]
+    raw = pairs[field]
+    span = pd.Series([None] * len(pairs), index=pairs.index, dtype=object)
+    for row in hit:
+        start = raw.at[row].find(found.at[row])
+        span.at[row] = (start, start + len(found.at[row])) if start >= 0 else None
+    return _hits(mask, pairs.index, match=found, span=span)
+
+
+def regex(
+    pairs: pd.DataFrame,
+    *,
+    pattern: str,
+    field: str = "completion",
+    negate: bool = False,
+    skip_na: bool = True,
+    min_len: int = 0,
+) -> pd.DataFrame:
+    """A regular expression searched in the field (negate: fires when it does not match)."""
+    try:
+        compiled = re.compile(pattern)
+    except re.error as err:
+        from nlp_eval.errors import RuleError
+
+        raise RuleError(f"bad pattern {pattern!r}: {err}") from err
+    text = pairs[field].str.strip()
+    searched = _map_unique(text, compiled.search)
+    matched = searched.notna()
+    found = searched.map(lambda m: m.group(0) if m else "")
+    mask = ~matched if negate else matched
+    if skip_na:
+        na_col = "t_na" if field in ("target", "indicator") else "c_na"
+        blank_col = "t_blank" if field in ("target", "indicator") else "c_blank"
+        mask &= ~pairs[na_col] & ~pairs[blank_col] & (text != "")
+    if min_len:
+        mask &= text.str.len() >= min_len
+    return _hits(mask, pairs.index, match=found.where(~mask, text), length=text.str.len())
+
+
+def copy(
+    pairs: pd.DataFrame,
+    *,
+    min_ratio: float = 90,
+    max_ratio: float = 101,
+    min_content: int = 3,
+    min_words: int = 7,
+) -> pd.DataFrame:
+    """The completion repeats the target sentence (after 完成/已/进一步… is stripped).
+
+    Only a target with content beyond a value or a grade can be copied (GUIDE.md §1-2): a
+    measure name with its value (min_content characters besides the quantity), or a phrase
+    of min_words characters when the target has no number (逐步完善 is a grade).
+    """
+    ratio = pairs["f_stripped_ratio"].astype(float)
+    content = _map_unique(pairs["t"], _content_length)
+    has_number = pairs["f_target_quantities"].astype(int) > 0
+    enough = np.where(has_number, content >= min_content, content >= min_words)
+    new_number = _map_unique(
+        pairs["t"] + "\x1f" + pairs["c"], lambda k: _has_new_number(*k.split("\x1f", 1))
+    )
+    mask = (
+        (ratio >= min_ratio)
+        & (ratio < max_ratio)
+        & enough
+        & ~new_number
+        & ~pairs["t_na"]
+        & ~pairs["c_blank"]
+    )
+    return _hits(mask, pairs.index, ratio=ratio.round(0).astype(int))
+
+
+def _content_length(target: str) -> int:
+    """Chinese characters of the target outside its quantities; a status word or grade counts 0."""
+    from nlp_eval import numbers
+
+    rest, end = [], 0
+    for q in numbers.quantities(target):
+        rest.append(target[end : q.span[0]])
+        end = q.span[1]
+    rest.append(target[end:])
+    words = re.sub(r"[^\u4e00-\u9fff]", "", "".join(rest))
+    return 0 if words in _word_list("vague_status.txt") else len(words)
+
+
+def _has_new_number(target: str, completion: str) -> bool:
+    """A completion number absent from the target: a copy with a new actual value is specific."""
+    from nlp_eval import numbers
+
+    goals = {q.value for q in numbers.quantities(target)}
+    return any(q.value not in goals for q in _actual_quantities(completion) if q.value is not None)
+
+
+def restate(pairs: pd.DataFrame, *, about: str = "", without: str = "") -> pd.DataFrame:
+    """The completion reports a threshold (≥95%, 不低于90%, 3000户以上), not an achieved value.
+
+    about / without: a regex the target or indicator must (not) match, e.g. 满意.
+    A weak 达到/为/= counts only when it repeats the target's value (GUIDE.md §3).
+    """
+    mask = (
+        pairs["f_completion_has_comparator"].astype(bool)
+        & ~pairs["f_completion_has_actual"].astype(bool)
+        & (pairs["f_verdict"] != "unit_mismatch")
+        & ~pairs["c_na"]
+        & ~pairs["c_blank"]
+    )
+    subject = pairs["t"] + " " + pairs["indicator"]
+    if about:
+        mask &= subject.str.contains(about)
+    if without:
+        mask &= ~subject.str.contains(without)
+    match = pd.Series("", index=pairs.index)
+    rows = pairs.index[np.asarray(mask, dtype=bool)]
+    match.loc[rows] = [_main_text(c) for c in pairs.loc[rows, "c"]]
+    return _hits(mask, pairs.index, match=match)
+
+
+def label_only(pairs: pd.DataFrame, *, max_len: int = 12) -> pd.DataFrame:
+    """The completion only names the measure (社会满意度) with no value, date or named output."""
+    candidates = (
+        ~pairs["c_measurable"]
+        & (pairs["c"].str.len().between(2, max_len))
+        & ~pairs["c"].str.match(r"^(未|无|没有|不)")  # 未发生… answers the measure
+        & ~pairs["c_na"]
+        & ~pairs["c_blank"]
+        & (pairs["c"] != pairs["t"])
+    )
+    inside = pd.Series(False, index=pairs.index)
+    for row in pairs.index[candidates.to_numpy()]:
+        done = set(re.findall(r"[\u4e00-\u9fff]", pairs.at[row, "c"]))
+        inside.at[row] = bool(done) and done <= set(pairs.at[row, "t"] + pairs.at[row, "indicator"])
+    return _hits(candidates & inside, pairs.index, match=pairs["completion"])
+
+
+# ---------------------------------------------------------------- project scope (D, A)
+
+
+def duplicate(pairs: pd.DataFrame, *, min_len: int = 10, min_cells: int = 2) -> pd.DataFrame:
+    """One text fills several indicator cells of the same project."""
+    eligible = (
+        pairs["is_indicator"]
+        & ~pairs["c_na"]
+        & ~pairs["c_blank"]
+        & (pairs["c"].str.len() >= min_len)
+    )
+    if not eligible.any():
+        return _no_hits()
+    sub = pairs.loc[eligible, ["doc", "project", "c", "level2"]]
+    groups = sub.groupby(["doc", "project", "c"], sort=False)["level2"]
+    count = groups.transform("size")
+    where = groups.transform(lambda s: "、".join(dict.fromkeys(v for v in s if v)))
+    mask = count >= min_cells
+    return _hits(mask, sub.index, n=count, cells=where)
+
+
+@cache
+def _categories(name: str) -> dict[str, tuple[str, ...]]:
+    return {
+        row["level2"]: tuple(w for w in re.split(r"[,，\s]+", row["words"]) if w)
+        for row in lexicon.table(name)
+    }
+
+
+def misplaced(
+    pairs: pd.DataFrame,
+    *,
+    keywords: str = "category_keywords.tsv",
+    field: str = "completion",
+    min_hits: int = 2,
+) -> pd.DataFrame:
+    """Text under one category whose words belong to another (social prose under 生态效益)."""
+    categories = _categories(keywords)
+    text = pairs["c" if field == "completion" else "t"]
+    na = pairs["c_na" if field == "completion" else "t_na"]
+    counts = {level2: text.str.count(_alternation(words)) for level2, words in categories.items()}
+    own = pd.Series(0, index=pairs.index)
+    for level2, count in counts.items():
+        own = own.where(pairs["level2"] != level2, count)
+    others = pd.DataFrame({k: v for k, v in counts.items()})
+    for level2 in counts:  # a category never competes with itself
+        others.loc[pairs["level2"] == level2, level2] = 0
+    best = others.idxmax(axis=1) if len(others.columns) else pd.Series("", index=pairs.index)
+    best_count = others.max(axis=1) if len(others.columns) else pd.Series(0, index=pairs.index)
+    mask = pairs["level2"].isin(categories) & (own == 0) & (best_count >= min_hits) & ~na
+    return _hits(mask, pairs.index, other=best, hits=best_count)
+
+
+def alignment(pairs: pd.DataFrame, *, below: float = 1.0) -> pd.DataFrame:
+    """The reader placed the row by content, not by header (confidence < 1)."""
+    mask = pairs["confidence"] < below
+    return _hits(mask, pairs.index, note=pairs["note"], confidence=pairs["confidence"].round(2))
+
+
+# ---------------------------------------------------------------- budget (F)
+
+
+def _totals_first(group: pd.DataFrame) -> pd.DataFrame:
+    """The 合计/小计 rows of a group of budget figures when there are any, else the group."""
+    totals = group["level2"].str.contains("合计|小计")
+    return group[totals] if totals.any() else group
+
+
+def _budget_frame(pairs: pd.DataFrame) -> pd.DataFrame:
+    """One row per project: budget, spent and stated rate with the rows they came from."""
+    rows = pairs[(pairs["level1"] == "预算") & pairs["value"].notna()]
+    out = []
+    for (doc, project), group in rows.groupby(["doc", "project"], sort=False):
+        names = group["level2"]
+        rate = group[names.str.contains("执行率")]
+        spent = group[
+            names.str.contains("执行数|实际支出|支出金额|决算数") & ~names.str.contains("率")
+        ]
+        budget = group[names.str.contains("预算") & ~names.str.contains("执行|率|支出")]
+        # The national template scores execution against 全年预算数 (after adjustment).
+        adjusted = budget[budget["level2"].str.contains("全年|调整")]
+        budget = adjusted if len(adjusted) else budget
+        budget, spent = _totals_first(budget), _totals_first(spent)
+        out.append(
+            {
+                "doc": doc,
+                "project": project,
+                "budget": budget["value"].iloc[0] if len(budget) else np.nan,
+                "budget_row": budget.index[0] if len(budget) else -1,
+                "spent": spent["value"].iloc[0] if len(spent) else np.nan,
+                "spent_row": spent.index[0] if len(spent) else -1,
+                "rate": rate["value"].iloc[0] if len(rate) else np.nan,
+                "rate_row": rate.index[0] if len(rate) else -1,
+                "rate_text": rate["completion"].iloc[0] if len(rate) else "",
+            }
+        )
+    return pd.DataFrame(out)
+
+
+def _decimals(text: str) -> int:
+    match = re.search(r"\d+(?:\.(\d+))?", text)
+    return len(match.group(1)) if match and match.group(1) else 0
+
+
+def budget_rate(pairs: pd.DataFrame, *, slack: float = 0.01) -> pd.DataFrame:
+    """Stated 执行率 disagrees with 执行数/预算数 beyond the rounding its digits allow."""
+    frame = _budget_frame(pairs)
+    if frame.empty:
+        return _no_hits()
+    frame = frame[(frame["budget"] > 0) & frame["spent"].notna() & frame["rate"].notna()]
+    computed = frame["spent"] / frame["budget"] * 100
+    step = frame["rate_text"].map(lambda t: 10.0 ** -_decimals(t))
+    # Rounded (99.24 → 99) or truncated (99.6 → 99) writing are both tolerated.
+    ok = (computed - frame["rate"]).abs() <= step / 2 + slack
+    ok |= (computed >= frame["rate"] - slack) & (computed < frame["rate"] + step + slack)
+    bad = frame[~ok]
+    return pd.DataFrame(
+        {
+            "stated": bad["rate"].round(4).to_numpy(),
+            "computed": computed[~ok].round(2).to_numpy(),
+            "spent": bad["spent"].to_numpy(),
+            "budget": bad["budget"].to_numpy(),
+            "field": "value",
+        },
+        index=pd.Index(bad["rate_row"].astype(int).to_numpy()),
+    )
+
+
+def overspent(pairs: pd.DataFrame, *, slack: float = 0.005) -> pd.DataFrame:
+    """Spending (执行数) above the budget (全年预算数)."""
+    frame = _budget_frame(pairs)
+    if frame.empty:
+        return _no_hits()
+    bad = frame[(frame["budget"] > 0) & (frame["spent"] > frame["budget"] + slack)]
+    return pd.DataFrame(
+        {
+            "spent": bad["spent"].to_numpy(),
+            "budget": bad["budget"].to_numpy(),
+            "excess": (bad["spent"] - bad["budget"]).round(2).to_numpy(),
+            "field": "value",
+        },
+        index=pd.Index(bad["spent_row"].astype(int).to_numpy()),
+    )
+
+
+# The fixed menu of qualitative completions and the share of the weight each earns
+# (national scoring rules: 达成 80-100%, 部分达成 60-80%, 未达成 0-60%).
+_BANDS = (
+    ("未达成预期指标", 0.0, 0.6),
+    ("部分达成预期指标", 0.6, 0.8),
+    ("达成预期指标", 0.8, 1.0),
+)
+
+
+def qualitative_points(pairs: pd.DataFrame, *, slack: float = 0.01) -> pd.DataFrame:
+    """Self-given points outside the band of a qualitative grade (达成/部分达成/未达成)."""
+    low = pd.Series(np.nan, index=pairs.index)
+    high = pd.Series(np.nan, index=pairs.index)
+    grade = pd.Series("", index=pairs.index)
+    for phrase_, lo, hi in _BANDS:  # prefixes are distinct: 未达成 / 部分达成 / 达成
+        hit = pairs["c"].str.startswith(phrase_)
+        low, high, grade = low.mask(hit, lo), high.mask(hit, hi), grade.mask(hit, phrase_)
+    share = pairs["points"] / pairs["weight"]
+    valid = (pairs["weight"] > 0) & pairs["points"].notna() & low.notna()
+    mask = valid & ((share < low - slack) | (share > high + slack))
+    return _hits(
+        mask,
+        pairs.index,
+        match=grade,
+        low=(low * pairs["weight"]).round(2),
+        high=(high * pairs["weight"]).round(2),
+        field="points",
+    )
+
+
+def model(pairs: pd.DataFrame) -> pd.DataFrame:
+    """Findings of the classifier: added by lint(), never by check()."""
+    return _no_hits()
+
+
+# ---------------------------------------------------------------- numbers (N, F003)
+
+
+def _actual_quantities(text: str) -> list:
+    """Quantities of a completion that state an achieved value (not a threshold, not vague)."""
+    from nlp_eval import numbers
+
+    return [q for q in numbers.quantities(text) if q.kind != "vague" and not q.threshold]
+
+
+def _main_text(text: str) -> str:
+    """The text of a cell's main quantity (its first threshold, else its first number)."""
+    from nlp_eval import numbers
+
+    found = [q for q in numbers.quantities(text) if q.kind != "vague"]
+    main = next((q for q in found if q.threshold), found[0] if found else None)
+    return main.text if main else ""
+
+
+def _actual_text(text: str) -> str:
+    found = _actual_quantities(text)
+    return found[0].text if found else ""
+
+
+def _no_reason(pairs: pd.DataFrame) -> pd.Series:
+    reason = pairs["r"].str.strip(" 。.")
+    return (reason == "") | pairs["reason"].map(_is_na_text)
+
+
+def _is_na_text(text: str) -> bool:
+    from nlp_eval.text import is_na
+
+    return bool(is_na(text))
+
+
+def _excuse(pairs: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
+    """Whether points are full or the reason is missing, and how to say which."""
+    full = (pairs["weight"] > 0) & (pairs["points"] >= pairs["weight"] - 1e-9)
+    no_reason = _no_reason(pairs)
+    zh = pd.Series("", index=pairs.index)
+    zh = (
+        zh.mask(no_reason, "未说明偏差原因")
+        .mask(full, "得分为满分")
+        .mask(full & no_reason, "得分为满分且未说明偏差原因")
+    )
+    en = pd.Series("", index=pairs.index)
+    en = (
+        en.mask(no_reason, "no reason is given")
+        .mask(full, "the points are full")
+        .mask(full & no_reason, "the points are full and no reason is given")
+    )
+    return full | no_reason, zh, en
+
+
+def _fmt(value: float) -> str:
+    return f"{value:g}" if value == value else ""
+
+
+def _texts_of(pairs: pd.DataFrame, mask: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Goal and actual quantity texts of the rows a rule fires on (messages only)."""
+    goal = pd.Series("", index=pairs.index)
+    actual = pd.Series("", index=pairs.index)
+    rows = pairs.index[np.asarray(mask, dtype=bool)]
+    goal.loc[rows] = [_main_text(t) for t in pairs.loc[rows, "t"]]
+    actual.loc[rows] = [_actual_text(c) for c in pairs.loc[rows, "c"]]
+    return goal, actual
+
+
+def shortfall(pairs: pd.DataFrame) -> pd.DataFrame:
+    """The actual value misses the target (direction-aware) while points are full or no reason."""
+    excused, zh, en = _excuse(pairs)
+    mask = (pairs["f_verdict"] == "short") & excused & pairs["is_indicator"]
+    goal, actual = _texts_of(pairs, mask)
+    return _hits(
+        mask,
+        pairs.index,
+        actual=actual,
+        goal=goal,
+        direction=pairs["a_direction"],
+        excuse=zh,
+        excuse_en=en,
+    )
+
+
+def admits_shortfall(
+    pairs: pd.DataFrame, *, words: str | Sequence[str] = "shortfall_words.txt"
+) -> pd.DataFrame:
+    """The completion admits a shortfall (未完成, 未举办, 基本完成…) while points are full or no reason."""
+    found = pairs["c"].str.extract(f"({_alternation(_words(words))})", expand=False).fillna("")
+    excused, zh, en = _excuse(pairs)
+    mask = (found != "") & excused & ~pairs["c_na"]
+    return _hits(mask, pairs.index, match=found, excuse=zh, excuse_en=en)
+
+
+def unit_mismatch(pairs: pd.DataFrame) -> pd.DataFrame:
+    """The completion counts something else than the target (家 vs 场)."""
+    mask = (pairs["f_verdict"] == "unit_mismatch") & pairs["is_indicator"]
+    goal, actual = _texts_of(pairs, mask)
+    return _hits(mask, pairs.index, goal_unit=goal, actual_unit=actual)
+
+
+def points(pairs: pd.DataFrame, *, slack: float = 0.05) -> pd.DataFrame:
+    """Self-given points above the national rule (正向: actual/target × weight if missed)."""
+    weight, got = pairs["weight"], pairs["points"]
+    goal, actual = pairs["f_target_value"], pairs["f_completion_value"]
+    reverse = pairs["f_reverse"].astype(bool)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        share = np.where(reverse, goal / actual.where(actual > 0), actual / goal.where(goal > 0))
+    share = pd.Series(np.clip(np.nan_to_num(share, nan=0.0), 0.0, 1.0), index=pairs.index)
+    expected = (weight * share.where(pairs["a_met"] == 0.0, 1.0)).round(2)
+    valid = (
+        (weight > 0) & got.notna() & pairs["a_met"].notna() & (pairs["f_target_family"] != "date")
+    )
+    mask = valid & (got > expected + np.maximum(slack, 0.01 * weight))
+    goal_text, actual_text = _texts_of(pairs, mask)
+    rule_zh = np.where(reverse, "反向指标：目标值/实际值×分值", "正向指标：实际值/目标值×分值")
+    rule_en = np.where(reverse, "lower is better: target/actual × weight", "actual/target × weight")
+    return _hits(
+        mask,
+        pairs.index,
+        expected=expected.map(_fmt),
+        actual=actual_text,
+        goal=goal_text,
+        rule_zh=pd.Series(rule_zh, index=pairs.index),
+        rule_en=pd.Series(rule_en, index=pairs.index),
+        points=got.map(_fmt),
+        weight=weight.map(_fmt),
+    )
+
+
+def reason_none(pairs: pd.DataFrame) -> pd.DataFrame:
+    """偏差原因 or 存在问题 says 无 although an indicator of the project falls short."""
+    admitted = pairs["c"].str.contains(_alternation(_word_list("shortfall_words.txt")))
+    short = pairs["is_indicator"] & ((pairs["f_verdict"] == "short") | admitted) & ~pairs["c_na"]
+    if not short.any():
+        return _no_hits()
+    names = pairs["indicator"].where(pairs["indicator"] != "", pairs["level2"])
+    names = names.where(names != "", pairs["target"].str.slice(0, 12))
+    key = pairs["doc"] + "\x1f" + pairs["project"]
+    listed = names[short].groupby(key[short]).agg(lambda s: "、".join(dict.fromkeys(s)))
+    in_project = key.isin(listed.index)
+    says_none = pairs["reason"].map(_is_na_text)
+    problem_row = pairs["level1"].isin(("问题", "偏差")) & pairs["c_na"]
+    mask = in_project & ((short & says_none) | problem_row)
+    text = pairs["reason"].where(~problem_row, pairs["completion"])
+    where_zh = pd.Series("偏差原因", index=pairs.index).where(~problem_row, "存在问题")
+    where_en = pd.Series("The deviation reason", index=pairs.index).where(
+        ~problem_row, "The problems cell"
+    )
+    return _hits(
+        mask,
+        pairs.index,
+        reason_text=text,
+        shortfalls=key.map(listed).fillna(""),
+        where_zh=where_zh,
+        where_en=where_en,
+    )

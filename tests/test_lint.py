@@ -1,0 +1,191 @@
+"""lint(): labels by domain.md §2, findings with place and fix, the CLI contract."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from nlp_eval.cli import app
+from nlp_eval.lint import lint
+from nlp_eval.records import COLUMNS
+from nlp_eval.rules import example_table, load_rules
+
+SEED = Path(__file__).parent / "fixtures" / "longgang_culture_2020.tsv"
+
+
+def _table(rows: list[dict]) -> pd.DataFrame:
+    return example_table({"rows": rows})
+
+
+@pytest.fixture(scope="module")
+def seed_lint():
+    from nlp_eval.io import read_files
+
+    table = read_files([SEED]).table
+    return table, lint(table)
+
+
+def _row(table: pd.DataFrame, target: str, completion: str) -> int:
+    hit = table.index[(table["target"] == target) & (table["completion"] == completion)]
+    assert len(hit), (target, completion)
+    return int(hit[0])
+
+
+@pytest.mark.parametrize(
+    ("target", "completion", "label"),
+    [
+        ("设备购置数量≥7", "设备购置数量≥7", "copy"),
+        ("相关设备使用者对设备情况满意度≥95%", "满意度≥95%", "restate"),
+        ("按采购需求逐月完成采购项目。", "已按时完成", "vague"),
+        ("本项目不涉及经济效益指标", "本项目不涉及经济效益指标", "na"),
+        ("组织媒体宣传的数量3次", "3次", "specific"),
+        ("人才受理的数量35人", "35人", "specific"),
+        ("社会大众对举办活动情况的满意度", "社会满意度", "vague"),
+        ("满意度调查不低于90%", "对部分人才进行了回访,均表示满意。", "vague"),
+        (
+            "进一步提升龙岗区城区知名度和影响力,丰富龙岗区人民生活。",
+            "进一步提升龙岗区城区知名度和影响力,丰富龙岗区人民生活。",
+            "copy",
+        ),
+        ("三季度支付2019年受理的项目", "已完成", "vague"),
+    ],
+)
+def test_seed_pairs_get_the_domain_labels(seed_lint, target, completion, label):
+    table, linted = seed_lint
+    assert linted.table.at[_row(table, target, completion), "label"] == label
+
+
+def test_seed_duplicates_and_misplaced_text_are_found(seed_lint):
+    table, linted = seed_lint
+    codes = {f.code for f in linted.findings}
+    assert {"D001", "D002", "C001", "R001", "V001", "X001"} <= codes
+    dup = [f for f in linted.findings if f.code == "D001"]
+    assert {table.at[f.row, "project"] for f in dup} >= {"大芬双年展", "区人才发展专项"}
+
+
+def test_output_table_keeps_input_order_and_adds_columns(seed_lint):
+    table, linted = seed_lint
+    out = linted.table
+    assert list(out.columns[: len(table.columns)]) == list(table.columns)
+    assert list(out.columns[-3:]) == ["label", "label_score", "codes"]
+    assert out["target"].tolist() == table["target"].tolist()
+    for f in linted.findings:
+        assert f.code in out.at[f.row, "codes"].split()
+
+
+def test_sure_rules_win_over_the_model():
+    table = _table(
+        [{"target": "≥95%", "completion": "≥95%"}, {"target": "2个", "completion": "已完成"}]
+    )
+    out = lint(table).table
+    assert out["label"].tolist() == ["restate", "vague"]
+    assert out["label_score"].tolist() == [1.0, 1.0]
+
+
+def test_rules_only_falls_back_to_specific():
+    out = lint(_table([{"target": "≥100人", "completion": "培训126人"}]), model=False).table
+    assert out.at[0, "label"] == "specific"
+
+
+def test_english_messages():
+    linted = lint(_table([{"target": "≥95%", "completion": "≥95%"}]), lang="en")
+    assert all(f.message.isascii() or "≥" in f.message for f in linted.findings)
+    assert any("threshold" in f.message for f in linted.findings)
+
+
+def test_select_ignore_change_findings_not_labels():
+    table = _table([{"target": "≥95%", "completion": "≥95%"}])
+    only_t = lint(table, select=["T"])
+    assert not only_t.findings and only_t.table.at[0, "label"] == "restate"
+    assert {f.code for f in lint(table, ignore=["R"]).findings} == set()
+
+
+def test_suppression_file_silences_an_accepted_finding(tmp_path):
+    table = _table([
+        {"project": "甲", "indicator": "满意度", "target": "≥95%", "completion": "≥95%"},
+        {"project": "乙", "indicator": "满意度", "target": "≥95%", "completion": "≥95%"},
+    ])  # fmt: skip
+    sup = tmp_path / "accepted.csv"
+    sup.write_text("project,indicator,code,reason\n甲,满意度,R,调查报告另附\n", encoding="utf-8")
+    linted = lint(table, suppressions=sup)
+    assert {f.row for f in linted.findings if f.code.startswith("R")} == {1}
+    assert "R00" not in linted.table.at[0, "codes"]
+
+
+def test_realigned_rows_carry_the_readers_note():
+    table = _table([{"target": "≥95%", "completion": "96%", "confidence": 0.6, "note": "右移一列"}])
+    (finding,) = [f for f in lint(table).findings if f.code == "A001"]
+    assert "右移一列" in finding.message and "0.6" in finding.message
+
+
+def test_budget_rate_rounding_is_tolerated_and_errors_are_caught():
+    rows = [
+        {"level1": "预算", "level2": "全年预算数", "value": 76.70, "completion": "76.70"},
+        {"level1": "预算", "level2": "全年执行数", "value": 76.12, "completion": "76.12"},
+        {"level1": "预算", "level2": "执行率", "value": 99.0, "completion": "99%"},
+    ]
+    assert not [f for f in lint(_table(rows)).findings if f.code.startswith("F")]
+    rows[2] = {"level1": "预算", "level2": "执行率", "value": 95.0, "completion": "95%"}
+    (f001,) = [f for f in lint(_table(rows)).findings if f.code == "F001"]
+    assert "99.24" in f001.message and f001.row == 2
+
+
+# ---------------------------------------------------------------- CLI
+
+
+def _tidy_file(tmp_path: Path, rows: list[dict]) -> Path:
+    path = tmp_path / "pairs.csv"
+    _table(rows)[list(COLUMNS)].to_csv(path, index=False)
+    return path
+
+
+def test_cli_text_json_csv_and_exit_codes(tmp_path):
+    path = _tidy_file(tmp_path, [
+        {"project": "项目甲", "indicator": "满意度", "target": "≥95%", "completion": "≥95%"},
+        {"project": "项目甲", "indicator": "人数", "target": "=@SUM(A1)", "completion": "-3人"},
+    ])  # fmt: skip
+    runner = CliRunner()
+    text = runner.invoke(app, ["lint", str(path)])
+    assert text.exit_code == 1, text.output
+    assert ":项目甲:满意度: R00" in text.output and " error " in text.output and "→" in text.output
+    assert runner.invoke(app, ["lint", str(path), "--ignore", "R,T,N"]).exit_code == 0
+    data = json.loads(runner.invoke(app, ["lint", str(path), "--format", "json"]).output)
+    assert {"code", "severity", "message", "suggestion", "row", "field", "span"} <= set(
+        data["findings"][0]
+    )
+    out = runner.invoke(app, ["lint", str(path), "--format", "csv"]).output
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert [r["label"] for r in rows] == ["restate", "specific"]
+    assert rows[1]["target"].startswith("'=") and rows[1]["completion"].startswith("'-")
+    assert (
+        runner.invoke(app, ["lint", str(path), "--fail-on", "warning", "--select", "T"]).exit_code
+        == 0
+    )
+
+
+def test_cli_bad_input_is_one_line_and_exit_2(tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(app, ["lint", str(tmp_path / "nope.xlsx")])
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+
+
+def test_cli_rules_lists_every_rule():
+    result = CliRunner().invoke(app, ["rules"])
+    assert result.exit_code == 0
+    for rule in load_rules():
+        assert rule.code in result.output and rule.name in result.output
+
+
+def test_model_rules_examples_hold_with_the_shipped_model():
+    for rule in [r for r in load_rules() if r.kind == "model"]:
+        for example in rule.fail:
+            assert lint(example_table(example)).table.at[0, "label"] == rule.label, example
+        for example in rule.passes:
+            assert lint(example_table(example)).table.at[0, "label"] != rule.label, example
