@@ -15,6 +15,7 @@ the text gives none: 11月前 → <= 1131), so they compare like any other value
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -69,6 +70,9 @@ _CN_NUM = "[零〇一二两三四五六七八九十][零〇一二两三四五六
 _ARABIC = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _CJK_WORD = "[\u4e00-\u9fff]"
 _RANGE_SEP = frozenset({"-", "~", "至", "到", "起至"})
+_ANY_WORD = re.compile("[0-9\u4e00-\u9fff]")
+_NUMERAL = re.compile("[0-9零〇一二两三四五六七八九十]|百分之")
+_MAYBE_DATE = re.compile(r"[年月季]|[0-9][日号]|(?:19|20)[0-9]{2}[./-]")
 _MAYBE_NUMBER = re.compile("[0-9零〇一二两三四五六七八九十]|季度|半年|年底|年末")
 _YUE_WORDS = frozenset("签预合节制履特公条邀违")  # 签约 预约 合约 节约 … end in 约
 _ORDER = {">=": 0, "<=": 0, ">": 0, "<": 0, "=": 1, "~": 2}
@@ -138,6 +142,8 @@ def _date_pattern() -> re.Pattern[str]:
         r"|(?P<y4>(?:19|20)\d{2})年(?:度)?(?P<ymod>底|末|初)?"
         rf"|(?:每月|当月|本月|次月)(?P<dd>{_DAY})[日号]"
         r"|(?P<yr>年底|年末)"
+        rf"|(?P<y5>(?:19|20)\d{{2}})(?P<sep>[./-])(?P<m5>{_MONTH})(?P=sep)(?P<d5>{_DAY})(?!\d)"
+        r"|(?P<y6>(?:19|20)\d{2})(?=[-~至到](?:19|20)\d{2}年)"  # 2021-2035年
         rf")(?P<after>{after})?"
     )
 
@@ -201,7 +207,10 @@ def _bounds(comparator: str, low: float | None, high: float | None):
 def _date_interval(match: re.Match[str]) -> tuple[float, float]:
     """[start, end] of a date expression as YYYYMMDD numbers (year 0 when not given)."""
     g = match.groupdict()
-    year = int(g["y"] or g["y2"] or g["y3"] or g["y4"] or 0) * 10000
+    year = int(g["y"] or g["y2"] or g["y3"] or g["y4"] or g["y5"] or g["y6"] or 0) * 10000
+    if g["y5"]:  # 2023/11/30, 2023.1.1, 2023-11-30
+        day = year + int(g["m5"]) * 100 + int(g["d5"])
+        return day, day
     if g["q"]:
         q = int(g["q"]) if g["q"].isdigit() else int(chinese_number(g["q"]))
         return year + (3 * q - 2) * 100 + 1, year + 3 * q * 100 + 31
@@ -227,6 +236,8 @@ def _date_interval(match: re.Match[str]) -> tuple[float, float]:
 
 def _dates(cell: str) -> list[Quantity]:
     out: list[Quantity] = []
+    if not _MAYBE_DATE.search(cell):
+        return out
     for match in _date_pattern().finditer(cell):
         start, end = (float(x) for x in _date_interval(match))
         found = [(match["before"], "before")] if match["before"] else []
@@ -241,6 +252,31 @@ def _dates(cell: str) -> list[Quantity]:
                      match.span(), "date", words, threshold, core)
         )  # fmt: skip
     return _merge_ranges(cell, out)
+
+
+def _number_matches(text: str) -> Iterator[re.Match[str]]:
+    """finditer of the number pattern, tried only near numerals (the pattern is slow to scan)."""
+    pattern, pos = _number_pattern(), 0
+    while numeral := _NUMERAL.search(text, pos):
+        # A match starts at most 10 characters before its number (a 4-character comparator,
+        # a 4-character gap, a symbol, a minus sign) and is shorter than 40 after it.
+        start = numeral.start()
+        match = pattern.search(text, max(pos, start - 10), start + 40)
+        if match is None or _number_start(match) != start:  # no number here: try the next
+            pos = start + 1
+            continue
+        yield match
+        pos = max(match.end(), pos + 1)
+
+
+def _number_start(match: re.Match[str]) -> int:
+    return match.start("pct" if match["pct"] else "num" if match["num"] is not None else "cn")
+
+
+def _is_reference(cell: str, start: int, end: int) -> bool:
+    """A document number, not a quantity: 深府办函(2018)1号, [2021]19号."""
+    before, after = cell[start - 1 : start], cell[end : end + 1]
+    return after == "号" or (before in "([" and after in ")]" and end - start == 4)
 
 
 def _unit_of(unit: str, mult: str, per: str) -> tuple[str, str, float]:
@@ -262,7 +298,7 @@ def _unit_of(unit: str, mult: str, per: str) -> tuple[str, str, float]:
 
 def _numbers(cell: str, masked: str, blocked: list[tuple[int, int]]) -> list[Quantity]:
     out: list[Quantity] = []
-    for match in _number_pattern().finditer(masked):
+    for match in _number_matches(masked):
         g = match.groupdict()
         if g["cn"] is not None:
             span = match.span("cn")
@@ -272,6 +308,8 @@ def _numbers(cell: str, masked: str, blocked: list[tuple[int, int]]) -> list[Qua
             value = chinese_number(g["cn"])
         else:
             value = float(g["num"].replace(",", ""))
+        if not g["unit"] and _is_reference(masked, match.start("num"), match.end("num")):
+            continue
         if g["neg"]:
             value = -value
         weak = g["weak"]
@@ -357,7 +395,7 @@ def _mask(text: str, found: list[Quantity]) -> str:
 
 @lru_cache(maxsize=1 << 17)
 def _quantities(cell: str) -> tuple[Quantity, ...]:
-    if not cell or not any(ch.isdigit() or "\u4e00" <= ch <= "\u9fff" for ch in cell):
+    if not _ANY_WORD.search(cell):  # "/", "——", "……"
         return ()
     if not _MAYBE_NUMBER.search(cell):  # most prose and status cells: skip the slow patterns
         return tuple(_vague(cell, cell))
