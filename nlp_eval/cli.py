@@ -50,6 +50,13 @@ def read(
     files: Annotated[list[Path], typer.Argument(help="Tables or directories (read recursively).")],
     fmt: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.csv,
     out: Annotated[Path | None, typer.Option("--output", "-o", help="Default: stdout.")] = None,
+    unplaced: Annotated[
+        Path | None,
+        typer.Option(
+            "--unplaced",
+            help="Also write the cells not placed in the table (CSV with position and reason).",
+        ),
+    ] = None,
 ) -> None:
     """Read tables into the tidy table: one row per target/completion pair."""
     from nlp_eval.io import read_files, write_table
@@ -57,6 +64,8 @@ def read(
     with _one_line_errors():
         result = read_files(files)
         write_table(result.table, fmt.value, out or sys.stdout)
+        if unplaced is not None:
+            write_table(result.unplaced, "csv", unplaced)
     typer.echo(result.summary(), err=True)
     for problem in result.problems:
         typer.echo(f"nlp-eval: error: {problem}", err=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from nlp_eval.io import read_files
@@ -15,21 +16,12 @@ FILES = sorted(
     + [
         p
         for p in (HERE / "fixtures" / "io").glob("*")
-        if p.suffix != ".md" and not p.name.startswith("bad_")
+        if p.is_file() and not p.name.startswith("bad_")
     ]
     + [p for p in (HERE.parent / "corpus" / "tables").glob("*") if p.suffix != ".md"]
 )
-TEXT_FIELDS = (
-    "unit",
-    "region",
-    "project",
-    "indicator",
-    "target",
-    "completion",
-    "reason",
-    "note",
-    "level2",
-)
+TEXT_FIELDS = ("doc", "unit", "region", "project", "level1", "level2", "indicator", "target")
+TEXT_FIELDS += ("completion", "reason", "note", "source", "target_source")
 
 
 def cells_of(path: Path):
@@ -50,6 +42,7 @@ def test_every_cell_is_placed_consumed_or_unplaced(path):
     by_row: dict[tuple[str, int], list[str]] = {}
     for rec in t.itertuples(index=False):
         texts = [getattr(rec, col) for col in TEXT_FIELDS]
+        texts += [] if pd.isna(rec.year) else [str(rec.year)]
         texts += [
             f"{getattr(rec, col):g}"
             for col in ("weight", "points", "value")

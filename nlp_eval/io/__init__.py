@@ -18,7 +18,7 @@ from typing import IO
 
 import pandas as pd
 
-from nlp_eval.errors import ReadError
+from nlp_eval.errors import NlpEvalError, ReadError
 from nlp_eval.io.grids import read_grids
 from nlp_eval.io.layout import Context, Sink, read_grid
 from nlp_eval.io.tidy import read_tidy, tidy_header
@@ -140,28 +140,40 @@ def read_file(path: Path) -> list[Sink]:
     doc = path.stem
     sinks = []
     tidy = [g for g in grids if tidy_header(g) is not None]
+    doc_ctx = Context()
     for grid in grids:
         sink = Sink(str(path), path.name, grid.sheet, doc)
         if grid in tidy:
             read_tidy(grid, sink)
         else:
-            read_grid(grid, sink, Context())
+            end = read_grid(grid, sink, doc_ctx)
+            # a title or 单位:万元 above the first table applies to the tables after it
+            doc_ctx = Context(
+                year=end.year, region=end.region, unit=end.unit, money_unit=end.money_unit
+            )
         sinks.append(sink)
-    if not any(s.rows for s in sinks):
+    # free notes alone (说明 rows) mean no header, key or tidy column was recognised anywhere
+    recognised = any(s.rows for g, s in zip(grids, sinks, strict=True) if g in tidy) or any(
+        row.get("level1") != "说明" for s in sinks for row in s.rows
+    )
+    if not recognised:
         raise ReadError(f"{path}: no recognisable self-evaluation table")
     return sinks
 
 
 def write_table(table: pd.DataFrame, fmt: str, out: Path | IO[str]) -> None:
     """Write the tidy table as csv, jsonl or parquet to a path or a text stream."""
-    if fmt == "parquet":
-        if not isinstance(out, Path):
-            buf = _io.BytesIO()
-            table.to_parquet(buf, index=False)
-            sys.stdout.buffer.write(buf.getvalue())
-            return
-        table.to_parquet(out, index=False)
-    elif fmt == "jsonl":
-        table.to_json(out, orient="records", lines=True, force_ascii=False)
-    else:
-        table.to_csv(out, index=False)
+    try:
+        if fmt == "parquet":
+            if not isinstance(out, Path):
+                buf = _io.BytesIO()
+                table.to_parquet(buf, index=False)
+                sys.stdout.buffer.write(buf.getvalue())
+                return
+            table.to_parquet(out, index=False)
+        elif fmt == "jsonl":
+            table.to_json(out, orient="records", lines=True, force_ascii=False)
+        else:
+            table.to_csv(out, index=False)
+    except OSError as err:
+        raise NlpEvalError(f"{out}: cannot write ({err.strerror or err})") from None

@@ -201,7 +201,7 @@ def read_docx(path: Path) -> list[Grid]:
     try:
         document = docx.Document(str(path))
     except Exception as err:  # python-docx raises PackageNotFoundError, KeyError, XML errors
-        raise ReadError(f"{path}: corrupt .docx ({type(err).__name__})") from None
+        raise ReadError(f"{path}: corrupt or not a Word document ({type(err).__name__})") from None
     grids: list[Grid] = []
     pending: list[str] = []
     for child in document.element.body.iterchildren():

@@ -267,13 +267,12 @@ def build_header(grid: Grid, header_rows: list[int]) -> Header | None:
 # ------------------------------------------------------------------ the reader
 
 
-def read_grid(grid: Grid, sink: Sink, doc_ctx: Context) -> None:
-    """Read one grid into sink (rows, unplaced, consumed)."""
+def read_grid(grid: Grid, sink: Sink, doc_ctx: Context) -> Context:
+    """Read one grid into sink; return the context at its end (title and money unit carry on)."""
     ctx = Context(**vars(doc_ctx))
     header_rows: list[int] = []
     header: Header | None = None
     pending_goal: dict | None = None
-    seen_table = False
     r = 0
     n = len(grid.rows)
     while r < n:
@@ -288,7 +287,6 @@ def read_grid(grid: Grid, sink: Sink, doc_ctx: Context) -> None:
             for c, t in cells:
                 sink.consume(r, c, t, "header")
             header = build_header(grid, header_rows)
-            seen_table = True
             r += 1
             continue
         if header is not None and header.kind == "wide":
@@ -308,32 +306,38 @@ def read_grid(grid: Grid, sink: Sink, doc_ctx: Context) -> None:
                 _record_row(grid, r, cells, header, sink, ctx)
             r += 1
             continue
+        if (
+            header is not None
+            and header.kind == "indicator"
+            and keys[0]
+            and keys[0].level1 == "评价"
+        ):
+            _score_row(r, cells, header, sink, ctx)
+            r += 1
+            continue
         header, header_rows = None, []
-        pending_goal = _kv_row(r, cells, keys, sink, ctx, pending_goal, seen_table)
+        pending_goal = _kv_row(r, cells, keys, sink, ctx, pending_goal)
         r += 1
+    return ctx
 
 
 def _is_data_row(header: Header, cells: list[tuple[int, str]], keys: list[Key | None]) -> bool:
-    in_columns = [c for c, _ in cells if c in header.columns]
-    if not in_columns:
+    """Does this row belong to the table region under `header`?"""
+    if not any(c in header.columns for c, _ in cells):
         return False
     c0, key0 = cells[0][0], keys[0]
-    if key0 and key0.field in STOP_FIELDS:
-        spec = header.columns.get(c0)
-        label_column = spec is not None and (
-            spec.field in ("level1", "level2", "indicator", "seq", "level_group", "budget_section")
-            or (header.kind == "budget" and spec.field == "budget")
-            or spec.field == key0.field
-        )
-        if not label_column:
-            return False
-    return True
+    if key0 is None or key0.field not in STOP_FIELDS:
+        return True
+    # a key such as 项目名称 / 存在问题 / 总分 starts something else, unless it sits in its own
+    # column of a one-record-per-row table
+    spec = header.columns.get(c0)
+    return spec is not None and header.kind == "record" and spec.field == key0.field
 
 
 # ------------------------------------------------------------------ key/value rows
 
 
-def _kv_row(r, cells, keys, sink: Sink, ctx: Context, pending_goal, seen_table: bool):
+def _kv_row(r, cells, keys, sink: Sink, ctx: Context, pending_goal):
     """项目名称 | X | 主管部门 | Y …, a title, a money-unit line or a free note."""
     if len(cells) == 1 and keys[0] is None:
         c, text = cells[0]
@@ -344,7 +348,7 @@ def _kv_row(r, cells, keys, sink: Sink, ctx: Context, pending_goal, seen_table: 
         if inline := _inline_key(text):
             key, value = inline
             return _apply_key(key, [(r, c, value)], sink, ctx, pending_goal, whole=text)
-        if looks_like_title(text) and not seen_table and not sink.rows:
+        if looks_like_title(text):
             info = title_info(text)
             ctx.year = info.get("year", ctx.year)  # type: ignore[assignment]
             ctx.unit = str(info.get("unit", ctx.unit))
@@ -600,50 +604,37 @@ def _indicator_row(grid: Grid, r, cells, header: Header, sink: Sink, ctx: Contex
 
 
 def _budget_row(r, cells, header: Header, sink: Sink, ctx: Context) -> None:
-    labels = [
-        (c, t) for c, t in cells if header.columns.get(c) and header.columns[c].field != "budget"
-    ]
-    label_cells = [
-        (c, t)
-        for c, t in labels
-        if header.columns[c].field in ("budget_section", "seq", "level_group")
-    ]
+    figure_cols = [c for c, spec in header.columns.items() if spec.field == "budget"]
+    first_figure = min(figure_cols) if figure_cols else 10**6
+    label_cells, figures, extras = [], [], []
+    for c, t in cells:
+        spec = header.columns.get(c)
+        if c < first_figure and (spec is None or spec.field != "budget"):
+            label_cells.append((c, t))  # row label: 年度资金总额 / 其中:财政拨款 …
+        elif spec is None:
+            sink.unplace(r, c, t, "no header above this column")
+        elif spec.field != "budget":
+            extras.append((spec, c, t))
     label = " ".join(t for _, t in label_cells)
     for c, t in label_cells:
         sink.consume(r, c, t, "label")
-    # the row label may also sit left of every header column (no header above it)
-    for c, t in cells:
-        if c not in header.columns:
-            if c < min(header.columns):
-                label = (label + " " + t).strip()
-                sink.consume(r, c, t, "label")
-            else:
-                sink.unplace(r, c, t, "no header above this column")
-    figures = []
-    extras = []
     for c, t in cells:
         spec = header.columns.get(c)
-        if spec is None or (c, t) in label_cells:
-            continue
-        if spec.field == "budget":
-            row = _budget_record(
-                ctx,
-                sink,
-                spec.level2 or spec.label,
-                label or spec.label,
-                t,
-                r,
-                c,
-                spec.money_unit or header.money_unit,
+        if spec is not None and spec.field == "budget":
+            unit = spec.money_unit or header.money_unit
+            figures.append(
+                _budget_record(
+                    ctx, sink, spec.level2 or spec.label, label or spec.label, t, r, c, unit
+                )
             )
-            figures.append(row)
-        else:
-            extras.append((spec, c, t))
     rate = next((f for f in figures if f["level2"] == "执行率"), figures[-1] if figures else None)
     for spec, c, t in extras:
         v = number(t)
-        if spec.field in ("weight", "points") and rate is not None and not math.isnan(v):
-            rate[spec.field] = v
+        if spec.field in ("weight", "points") and rate is not None:
+            if math.isnan(v):
+                rate["note"] = "; ".join(filter(None, [rate.get("note", ""), f"{spec.label}: {t}"]))
+            else:
+                rate[spec.field] = v
         else:
             figures.append(
                 new_row(
@@ -658,6 +649,29 @@ def _budget_row(r, cells, header: Header, sink: Sink, ctx: Context) -> None:
                 )
             )
     sink.rows.extend(figures)
+
+
+def _score_row(r, cells, header: Header, sink: Sink, ctx: Context) -> None:
+    """总分 | 100 | 92 | 优 under an indicator header: weight, points and the grade by column."""
+    c0, t0 = cells[0]
+    key = lookup(t0)
+    sink.consume(r, c0, t0, "header")
+    row = new_row(
+        ctx, sink, level1="评价", level2=key.level2 if key else "总分", source=sink.src(r, c0)
+    )
+    texts = []
+    for c, t in cells[1:]:
+        spec = header.columns.get(c)
+        v = number(t)
+        if spec is not None and spec.field in ("weight", "points") and not math.isnan(v):
+            row[spec.field] = v
+            if spec.field == "points":
+                row["value"] = v
+                row["source"] = sink.src(r, c)
+        else:
+            texts.append(t)
+    row["completion"] = " ".join(texts)
+    sink.rows.append(row)
 
 
 def _goal_row(r, cells, header: Header, sink: Sink, ctx: Context, pending):

@@ -1,0 +1,105 @@
+"""`nlp-eval read`: output formats, summary line, --unplaced, bad inputs (exit 2, one line each)."""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from nlp_eval.cli import app
+from nlp_eval.io import read_files
+from nlp_eval.records import COLUMNS
+
+HERE = Path(__file__).parent
+SEED = HERE / "fixtures" / "longgang_culture_2020.tsv"
+FIX = HERE / "fixtures" / "io"
+BAD = {
+    "bad_truncated.xlsx": "corrupt or truncated workbook",
+    "bad_binary.csv": "binary data",
+    "bad_empty.csv": "empty file",
+    "bad_notable.csv": "no recognisable self-evaluation table",
+    "bad_unsupported.pdf": "unsupported file type",
+    "bad_password.xlsx": "password-protected workbook",
+    "bad_notzip.docx": "not a Word document",
+}
+
+
+def run(*args: str):
+    return CliRunner().invoke(app, ["read", *args])
+
+
+def test_csv_to_stdout_with_summary_on_stderr():
+    result = run(str(SEED))
+    assert result.exit_code == 0
+    table = pd.read_csv(io.StringIO(result.stdout), dtype=str, keep_default_na=False)
+    assert list(table.columns) == list(COLUMNS)
+    assert "1 files, 7 projects," in result.stderr and "re-aligned rows" in result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["csv", "jsonl", "parquet"])
+def test_formats_to_file(tmp_path, fmt):
+    out = tmp_path / f"pairs.{fmt}"
+    result = run(str(SEED), "--format", fmt, "-o", str(out))
+    assert result.exit_code == 0
+    if fmt == "parquet":
+        table = pd.read_parquet(out)
+    elif fmt == "jsonl":
+        table = pd.DataFrame(
+            [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+        )
+    else:
+        table = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert list(table.columns) == list(COLUMNS)
+    assert len(table) == len(read_files([SEED]).table)
+
+
+def test_unplaced_cells_written_with_positions(tmp_path):
+    out = tmp_path / "unplaced.csv"
+    result = run(str(SEED), "-o", str(tmp_path / "t.csv"), "--unplaced", str(out))
+    assert result.exit_code == 0
+    cells = pd.read_csv(out)
+    assert list(cells.columns) == ["file", "sheet", "row", "column", "text", "reason"]
+    assert sorted(zip(cells["row"], cells["column"], strict=True)) == [(12, 22), (14, 20)]
+
+
+@pytest.mark.parametrize("name", sorted(BAD))
+def test_bad_input_gives_one_line_and_exit_2(name):
+    result = run(str(FIX / name))
+    assert result.exit_code == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("nlp-eval: error:")]
+    assert len(errors) == 1 and name in errors[0] and BAD[name] in errors[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_file_and_batch_goes_on(tmp_path):
+    out = tmp_path / "t.csv"
+    result = run(str(FIX / "bad_empty.csv"), str(tmp_path / "nope.xlsx"), str(SEED), "-o", str(out))
+    assert result.exit_code == 2
+    errors = [line for line in result.stderr.splitlines() if line.startswith("nlp-eval: error:")]
+    assert len(errors) == 2 and "no such file" in errors[1]
+    assert pd.read_csv(out)["project"].dropna().nunique() == 7
+
+
+def test_directories_recursive_markdown_skipped(tmp_path):
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    shutil.copy(SEED, tmp_path / "a" / "b" / SEED.name)
+    shutil.copy(FIX / "sichuan_2023_pidu.docx", tmp_path / "a")
+    (tmp_path / "a" / "README.md").write_text("# notes", encoding="utf-8")
+    result = read_files([tmp_path])
+    assert result.problems == [] and result.files_read == 2
+
+
+def test_encrypted_ole_detected_whatever_the_suffix(tmp_path):
+    renamed = tmp_path / "budget.xls"
+    shutil.copy(FIX / "bad_password.xlsx", renamed)
+    assert read_files([renamed]).problems == [f"{renamed}: password-protected workbook"]
+
+
+def test_unwritable_output_is_one_line():
+    result = run(str(SEED), "-o", "/nonexistent-dir/out.csv")
+    assert result.exit_code == 2 and "cannot write" in result.stderr
