@@ -20,7 +20,7 @@ import pandas as pd
 
 from nlp_eval.errors import NlpEvalError, ReadError
 from nlp_eval.io.grids import read_grids
-from nlp_eval.io.layout import Context, Sink, read_grid
+from nlp_eval.io.layout import Context, Sink, read_grid, year_of_code
 from nlp_eval.io.tidy import read_tidy, tidy_header
 from nlp_eval.records import COLUMNS
 
@@ -125,6 +125,7 @@ def read_files(paths: Iterable[str | Path]) -> ReadResult:
             rows.extend(sink.rows)
             unplaced.extend(sink.unplaced)
             consumed.extend(sink.consumed)
+    _units_by_code(rows)
     return ReadResult(
         table=_frame(rows),
         unplaced=pd.DataFrame(unplaced, columns=list(UNPLACED_COLUMNS)),
@@ -132,6 +133,24 @@ def read_files(paths: Iterable[str | Path]) -> ReadResult:
         files_read=files_read,
         consumed=pd.DataFrame(consumed, columns=list(CONSUMED_COLUMNS)),
     )
+
+
+def _units_by_code(rows: list[dict]) -> None:
+    """Give rows without a unit the unit another file of the batch states for the same project code.
+
+    Declaration exports split projects (项目编码, 申请单位 …) and indicators (项目编码 …) into two
+    files; only codes are joined, never names, which recur across units.
+    """
+    units: dict[str, str] = {}
+    for row in rows:
+        if row.get("unit") and year_of_code(row.get("project") or ""):
+            units.setdefault(row["project"], row["unit"])
+    for row in rows:
+        if not row.get("unit") and row.get("project") in units:
+            row["unit"] = units[row["project"]]
+            row["note"] = "; ".join(
+                filter(None, [row.get("note", ""), "unit from another file, same project code"])
+            )
 
 
 def read_file(path: Path) -> list[Sink]:
@@ -152,6 +171,10 @@ def read_file(path: Path) -> list[Sink]:
                 year=end.year, region=end.region, unit=end.unit, money_unit=end.money_unit
             )
         sinks.append(sink)
+    for sink in sinks:
+        for row in sink.rows:
+            if row.get("year") is None and row.get("project"):
+                row["year"] = year_of_code(row["project"])
     # free notes alone (说明 rows) mean no header, key or tidy column was recognised anywhere
     recognised = any(s.rows for g, s in zip(grids, sinks, strict=True) if g in tidy) or any(
         row.get("level1") != "说明" for s in sinks for row in s.rows

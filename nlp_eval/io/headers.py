@@ -96,7 +96,7 @@ def _header_map() -> dict[str, tuple[str, str, str]]:
 @cache
 def lookup(text: str) -> Key | None:
     """The Key of a header cell, or None when the text is not a known header."""
-    if not text or len(text) > 40 or "\n" in text.strip():
+    if not text or len(text) > 40:
         return None
     name, tails = normalize(text)
     hit = _header_map().get(name)

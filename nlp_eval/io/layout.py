@@ -75,6 +75,12 @@ def is_number(text: str) -> bool:
     return bool(_NUMBER.match(text.strip().replace(" ", "")))
 
 
+def year_of_code(code: str) -> int | None:
+    """Budget year in a project code such as 440306231391500000173 (digits 7-8: 23 -> 2023)."""
+    m = _CODE_YEAR.match(code.strip())
+    return 2000 + int(m.group(1)) if m else None
+
+
 def title_info(text: str) -> dict[str, object]:
     """Year, unit and region from a title such as 2020年深圳市龙岗区…中心部门预算项目绩效自评表."""
     info: dict[str, object] = {}
@@ -721,8 +727,6 @@ def _record_row(grid: Grid, r, cells, header: Header, sink: Sink, ctx: Context) 
         local.project_unit = by_field["unit"][0][1]
         for c, t in by_field.pop("unit"):
             sink.consume(r, c, t, "metadata")
-    if not local.year and (m := _CODE_YEAR.match(local.project)):
-        local.year = 2000 + int(m.group(1))
     goal = by_field.pop("goal", []) + by_field.pop("target", [])
     done = by_field.pop("goal_done", []) + by_field.pop("completion", [])
     if goal or done:

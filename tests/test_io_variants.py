@@ -1,0 +1,239 @@
+"""Layout variants built in the test with the real libraries: line breaks and traditional
+characters in headers, flattened category cells, a wide row with a missing cell."""
+
+from __future__ import annotations
+
+import csv
+
+import openpyxl
+import pytest
+
+from nlp_eval.io import read, read_files
+
+INDICATORS = [
+    ("產出指標", "數量指標", "培訓人次", "≥500人次", "612人次"),
+    ("", "", "培訓班期數", "10期", "10期"),
+    ("", "質量指標", "學員考核合格率", ">=90%", "96.5%"),
+    ("", "成本指標", "", "", ""),  # unused category: a blank row in the template
+    ("效益指標", "社會效益指標", "持證上崗率", "提高", "持證上崗率提高到85%"),
+    ("滿意度指標", "服務對象滿意度指標", "學員滿意度", "≥90%", "≥90%"),
+]
+
+
+def test_traditional_headers_with_line_breaks_and_flattened_categories(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["2022年度某縣人力資源和社會保障局職業技能培訓項目績效自評表"])
+    ws.append(["項目名稱", "職業技能提升培訓"])
+    ws.append(
+        [
+            "一級\n指標",
+            "二級\n指標",
+            "三級指標",
+            "年度\n指標值",
+            "實際完成\n指標值",
+            "分 值",
+            "得分",
+            "偏差原因分析\n及改進措施",
+        ]
+    )
+    for level1, level2, name, target, done in INDICATORS:
+        ws.append(
+            [level1, level2, name, target, done, "10" if name else "", "10" if name else "", ""]
+        )
+    path = tmp_path / "trad.xlsx"
+    wb.save(path)
+    t = read(path)
+    pairs = t[t["level1"].isin(["产出", "效益", "满意度"])]
+    assert list(pairs["indicator"]) == [
+        "培訓人次",
+        "培訓班期數",
+        "學員考核合格率",
+        "持證上崗率",
+        "學員滿意度",
+    ]
+    assert list(pairs["level2"]) == ["数量", "数量", "质量", "社会", "满意度"]
+    assert list(pairs["target"]) == ["≥500人次", "10期", ">=90%", "提高", "≥90%"]
+    assert list(pairs["completion"]) == ["612人次", "10期", "96.5%", "持證上崗率提高到85%", "≥90%"]
+    assert set(pairs["year"]) == {2022} and set(pairs["project"]) == {"職業技能提升培訓"}
+    assert (pairs["weight"] == 10).all()
+
+
+def _wide_rows():
+    header = [
+        [
+            "序号",
+            "项目名称",
+            "预算数",
+            "执行数",
+            "执行率",
+            "年度绩效目标",
+            "整体完成情况",
+            "产出指标",
+            "",
+            "",
+            "",
+            "效益指标",
+            "",
+            "满意度指标",
+            "",
+            "存在问题",
+        ],
+        [
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "数量指标",
+            "",
+            "质量指标",
+            "",
+            "社会效益指标",
+            "",
+            "",
+            "",
+            "",
+        ],
+        [
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "",
+            "年度指标值",
+            "实际完成值",
+            "年度指标值",
+            "实际完成值",
+            "年度指标值",
+            "实际完成值",
+            "年度指标值",
+            "实际完成值",
+            "",
+        ],
+    ]
+    data = [
+        [
+            "1",
+            "社区养老服务",
+            "120",
+            "118",
+            "98.33%",
+            "为辖区老人提供助餐服务",
+            "全年助餐4.2万人次",
+            "助餐≥4万人次",
+            "4.2万人次",
+            "食品安全事故0起",
+            "0起",
+            "老人生活质量提高",
+            "助餐覆盖率提升至60%",
+            "老人满意度≥90%",
+            "满意度93%",
+            "无",
+        ],
+        [
+            "2",
+            "残疾人康复补贴",
+            "80",
+            "80",
+            "100%",
+            "为300名残疾人提供康复服务",
+            "服务312人",
+            "康复服务≥300人",
+            "312人",
+            "康复评估达标率≥85%",
+            "88%",
+            "残疾人康复状况改善",
+            "改善明显",
+            "受助对象满意度≥90%",
+            "满意度≥90%",
+            "无",
+        ],
+        # one cell missing: the 质量 completion was dropped when the table was flattened
+        [
+            "3",
+            "困难群众临时救助",
+            "60",
+            "57.5",
+            "95.83%",
+            "及时救助困难群众",
+            "救助426人次",
+            "救助≥400人次",
+            "426人次",
+            "救助金发放准确率100%",
+            "本项目不涉及社会效益指标",
+            "本项目不涉及社会效益指标",
+            "群众满意度≥90%",
+            "群众满意度95%",
+            "无",
+        ],
+        [
+            "4",
+            "养老机构运营补贴",
+            "200",
+            "200",
+            "100%",
+            "支持养老机构运营",
+            "补贴8家机构",
+            "补贴机构8家",
+            "8家",
+            "年检合格率100%",
+            "100%",
+            "护理床位占比提高",
+            "提高至55%",
+            "入住老人满意度≥90%",
+            "91%",
+            "无",
+        ],
+    ]
+    return header, data
+
+
+def test_wide_row_with_a_missing_cell_is_realigned_by_content(tmp_path):
+    header, data = _wide_rows()
+    path = tmp_path / "民政局2021年项目绩效自评表.tsv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, delimiter="\t").writerows(
+            [["2021年某区民政局项目绩效自评表"], *header, *data]
+        )
+    result = read_files([path])
+    t = result.table
+    assert t.loc[t["project"] != "", "project"].nunique() == 4
+    good = t[(t["project"] == "社区养老服务") & t["level1"].isin(["产出", "效益", "满意度"])]
+    assert list(zip(good["level2"], good["target"], good["completion"], strict=True)) == [
+        ("数量", "助餐≥4万人次", "4.2万人次"),
+        ("质量", "食品安全事故0起", "0起"),
+        ("社会", "老人生活质量提高", "助餐覆盖率提升至60%"),
+        ("满意度", "老人满意度≥90%", "满意度93%"),
+    ]
+    short = t[t["project"] == "困难群众临时救助"]
+    assert (short["confidence"] < 1).all() and short["note"].str.contains("re-aligned").all()
+    social = short[short["level2"] == "社会"].iloc[0]
+    assert social["target"] == social["completion"] == "本项目不涉及社会效益指标"
+    sat = short[short["level2"] == "满意度"].iloc[0]
+    assert (sat["target"], sat["completion"]) == ("群众满意度≥90%", "群众满意度95%")
+    assert short.loc[short["level1"] == "问题", "completion"].tolist() == ["无"]
+    assert (t.loc[t["project"] != "困难群众临时救助", "confidence"] == 1).all()
+
+
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8-sig", "utf-8"])
+def test_csv_encodings(tmp_path, encoding):
+    rows = [
+        ["项目名称", "乡村道路硬化"],
+        ["一级指标", "二级指标", "三级指标", "指标值", "全年实际值"],
+        ["产出指标", "数量指标", "硬化道路长度", "≥12公里", "12.6公里"],
+    ]
+    path = tmp_path / f"{encoding}.csv"
+    with path.open("w", encoding=encoding, newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    t = read(path)
+    row = t[t["level1"] == "产出"].iloc[0]
+    assert (row["indicator"], row["target"], row["completion"]) == (
+        "硬化道路长度",
+        "≥12公里",
+        "12.6公里",
+    )
