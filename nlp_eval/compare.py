@@ -10,6 +10,7 @@ tokenized and parsed once, the similarities of all rows are computed by rapidfuz
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import astuple, dataclass, fields
 from functools import cache, lru_cache
 from typing import NamedTuple
@@ -107,6 +108,7 @@ class _Text(NamedTuple):
 
 
 _END_PUNCT = ",.;:!?。、 "
+_DIGIT = re.compile(r"\d")
 
 
 @lru_cache(maxsize=1 << 17)
@@ -127,7 +129,7 @@ def _text(raw: str) -> _Text:
         bare=bool(found) and not rest.strip(_END_PUNCT + "()"),
         vague_amount=any(q.vague for q in found),
         has_date=any(q.family == "date" for q in found),
-        digits=sum(ch.isdigit() for ch in norm),
+        digits=len(_DIGIT.findall(norm)),
     )
 
 
@@ -136,6 +138,7 @@ def _reverse_terms() -> tuple[str, ...]:
     return tuple(normalize(w) for w in lexicon.words("reverse_terms.txt"))
 
 
+@lru_cache(maxsize=1 << 16)
 def _is_reverse_text(indicator: str, target: str) -> bool:
     """A 反向 indicator (lower is better) named in the indicator or the target text."""
     return any(w in indicator or w in target for w in _reverse_terms())

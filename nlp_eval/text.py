@@ -75,7 +75,7 @@ _OPERATORS = re.compile(r">\s*=|=\s*>|<\s*=|=\s*<|\.{3,}|。{3,}")
 _OPERATOR_MAP = {">=": "≥", "=>": "≥", "<=": "≤", "=<": "≤"}
 # Whitespace survives only between two Latin letters or digits ("ISO 9001"); Chinese needs none.
 _SPACE = re.compile(r"\s+")
-_PUNCT = frozenset(",.;:!?。、,;:!?()[]{}“”‘’\"'《》〈〉/\\|…·-_ \t\n")
+_PUNCT = ",.;:!?。、;:!?()[]{}“”‘’\"'《》〈〉/\\|…·-_ \t\n"
 _PLACEHOLDER_ONLY = re.compile(r"[\s…\.\*xX×#_?()\[\]<>≥≤=%]+")
 _PLACEHOLDER = re.compile(r"\*\*|××|(?<![A-Za-z])[Xx]{2,}(?![A-Za-z])|^…+|…+$")
 
@@ -149,8 +149,9 @@ def is_na(text: str) -> bool:
 
 
 @cache
-def _template_phrases() -> tuple[str, ...]:
-    return tuple(normalize(p) for p in lexicon.words("template_text.txt"))
+def _template_phrases() -> re.Pattern[str]:
+    phrases = sorted({normalize(p) for p in lexicon.words("template_text.txt")}, key=len)
+    return re.compile("|".join(re.escape(p) for p in reversed(phrases)))
 
 
 def is_placeholder(text: str) -> bool:
@@ -164,7 +165,7 @@ def is_placeholder(text: str) -> bool:
 def is_template(text: str) -> bool:
     """Whether a cell is a placeholder or still the template's instruction text."""
     cell = normalize(text)
-    return is_placeholder(cell) or any(p in cell for p in _template_phrases())
+    return is_placeholder(cell) or bool(_template_phrases().search(cell))
 
 
 @cache
@@ -246,7 +247,7 @@ def _tokens(cell: str, engine: Engine) -> tuple[str, ...]:
         if end > start:
             out.append(cell[start:end])
         position = end
-    return tuple(t for t in out if not all(ch in _PUNCT for ch in t))
+    return tuple(t for t in out if t.strip(_PUNCT))
 
 
 def tokens(text: str, *, engine: Engine = "fast") -> list[str]:
