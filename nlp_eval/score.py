@@ -19,6 +19,7 @@ from typing import Any
 import pandas as pd
 
 from nlp_eval import lexicon
+from nlp_eval.errors import ReadError
 from nlp_eval.records import LABELS, Finding
 
 SCORING = "scoring.toml"
@@ -108,18 +109,21 @@ def _items(
     weights_cfg: dict[str, float] = config["weights"]
     blocks = {g for g, on in config.get("blocks", {}).items() if on}
     scored_labels = {lab for lab in config["label_loss"] if lab != "na"}
+    groups: dict[tuple[str, str, str], list[tuple[int, str, Any]]] = defaultdict(list)
+    columns = ("doc", "project", "level1", "row", "label", "weight")
+    lists = (table[c].tolist() for c in columns)
+    for doc, project, level1, row, label, weight in zip(*lists, strict=True):
+        if level1 in weights_cfg and project:  # rows of no project are document notes
+            groups[(doc, project, level1)].append((row, label, weight))
     items: dict[int, list[int]] = {}
     weights: dict[int, float] = {}
-    scored = table[table["level1"].isin(list(weights_cfg))]
-    for (_, _, group), part in scored.groupby(["doc", "project", "level1"], sort=False):
-        rows = part["row"].tolist()
+    for (_, _, group), members in groups.items():
         if group in blocks:
-            given = [w for w in map(_positive, part["weight"]) if w is not None]
-            items[rows[0]] = rows
-            weights[rows[0]] = sum(given) if given else weights_cfg[group]
+            given = [w for _, _, raw in members if (w := _positive(raw)) is not None]
+            items[members[0][0]] = [row for row, _, _ in members]
+            weights[members[0][0]] = sum(given) if given else weights_cfg[group]
             continue
-        live = [(r, w) for r, lab, w in zip(rows, part["label"], part["weight"], strict=True)
-                if lab in scored_labels]  # fmt: skip
+        live = [(row, weight) for row, label, weight in members if label in scored_labels]
         if not live:
             continue
         for row, weight in _group_weights(live, weights_cfg[group]).items():
@@ -148,6 +152,8 @@ def _item_losses(
         for finding in found:
             if finding.label and not block:
                 continue  # it explains a label: the label's loss already counts it
+            if finding.code.startswith(tuple(config.get("no_loss", ()))):
+                continue
             points = float(config["severity_loss"].get(str(finding.severity), 0))
             if points:
                 losses.append((row, finding, FINDING_CAUSE, points))
@@ -175,21 +181,20 @@ def score(
 
     items, raw_weights = _items(pairs, config)
     blocks = {g for g, on in config.get("blocks", {}).items() if on}
-    project_of = dict(
-        zip(pairs["row"], zip(pairs["doc"], pairs["project"], strict=True), strict=True)
-    )
+    # Plain lists: iterating pandas (arrow) columns value by value is many times slower.
+    cols = {c: pairs[c].tolist() for c in (*LOSS_COLUMNS, "label") if c in pairs}
+    project_of = list(zip(cols["doc"], cols["project"], strict=True))
     total_weight: Counter[tuple[str, str]] = Counter()
     for head, weight in raw_weights.items():
         total_weight[project_of[head]] += weight
 
-    where = pairs[[c for c in LOSS_COLUMNS if c in pairs] + ["label"]].to_dict("records")
     pair_weight = [math.nan] * len(pairs)
     pair_score = [math.nan] * len(pairs)
     pair_lost = [0.0] * len(pairs)
     loss_rows: list[dict[str, Any]] = []
     for head, rows in items.items():
         share = raw_weights[head] / total_weight[project_of[head]]
-        block = where[head]["level1"] in blocks
+        block = cols["level1"][head] in blocks
         raw = _item_losses(rows, labels, by_row, config, block)
         total = sum(points for *_, points in raw)
         scale = 100.0 / total if total > 100 else 1.0  # a pair never goes below 0
@@ -200,7 +205,13 @@ def score(
             pair_points = points * scale
             pair_lost[row] += pair_points * share
             loss_rows.append(
-                _loss_row(where[row], finding, cause, pair_points, share * pair_points)
+                _loss_row(
+                    {c: v[row] for c, v in cols.items()},
+                    finding,
+                    cause,
+                    pair_points,
+                    share * pair_points,
+                )  # fmt: skip
             )
     pairs["group"] = pairs["level1"].where(pairs["level1"].isin(list(config["weights"])), "")
     pairs["pair_weight"] = pair_weight
@@ -268,26 +279,51 @@ def _projects(
     labelled: list[str],
 ) -> pd.DataFrame:
     """One row per project, ranked best first: score, grade, label counts, top findings."""
+    lost = losses.groupby(PROJECT_KEY)["points"].sum().to_dict() if len(losses) else {}
+    labelled_set = set(labelled)
+    acc: dict[tuple[str, str], dict[str, Any]] = {}
+    columns = (
+        "doc",
+        "project",
+        "unit",
+        "year",
+        "row",
+        "group",
+        "label",
+        "pair_weight",
+        "pair_score",
+    )
+    for doc, project, unit, year, row, group, label, weight, value in zip(
+        *(pairs[c].tolist() if c in pairs else [None] * len(pairs) for c in columns), strict=True
+    ):
+        a = acc.setdefault((doc, project), {"unit": "", "year": None, "score": None,
+                                             "labels": Counter(), "codes": Counter()})  # fmt: skip
+        if not a["unit"] and _text(unit):
+            a["unit"] = _text(unit)
+        if a["year"] is None:
+            a["year"] = _year(year)
+        if not math.isnan(weight):
+            a["score"] = (a["score"] or 0.0) + weight * value
+        if group in labelled_set:
+            a["labels"][label] += 1
+        a["codes"].update(f.code for f in by_row.get(row, []))
     records = []
-    for (doc, project), part in pairs.groupby(PROJECT_KEY, sort=False):
-        scored = part[part["pair_weight"].notna()]
-        value = float((scored["pair_weight"] * scored["pair_score"]).sum()) if len(scored) else None
-        indicators = part[part["group"].isin(labelled)]
-        counts = Counter(indicators["label"])
-        codes = Counter(f.code for row in part["row"] for f in by_row.get(row, []))
-        lost = losses[(losses["doc"] == doc) & (losses["project"] == project)]
+    for (doc, project), a in acc.items():
+        if not project:
+            continue  # a note after the table belongs to the document, not to a project
+        counts, codes, value = a["labels"], a["codes"], a["score"]
         records.append(
             {
                 "doc": doc,
-                "unit": _text(_first(part["unit"])),
-                "year": _year(_first(part["year"])) if "year" in part else None,
+                "unit": a["unit"],
+                "year": a["year"],
                 "project": project,
                 "score": None if value is None else round(value, 1),
                 "grade": grade(value),
-                "pairs": int(len(indicators)),
+                "pairs": int(sum(counts.values())),
                 **{label: int(counts.get(label, 0)) for label in LABELS},
                 "findings": int(sum(codes.values())),
-                "points_lost": round(float(lost["points"].sum()), 1),
+                "points_lost": round(lost.get((doc, project), 0.0), 1),
                 "top_codes": " ".join(f"{c}×{n}" for c, n in codes.most_common(3)),
             }
         )
@@ -360,6 +396,8 @@ def run(
     step = step or (lambda _name: None)
     step("read")
     result = read_files(paths)
+    if result.table.empty:
+        raise ReadError("; ".join(result.problems) or "no self-evaluation table found")
     step("lint")
     linted = lint(result.table, model=model, lang=lang)
     step("score")

@@ -8,12 +8,15 @@ import json
 import math
 import re
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pandas as pd
 import pytest
 from openpyxl import load_workbook
+from typer.testing import CliRunner
 
 from nlp_eval import safe
+from nlp_eval.cli import app
 from nlp_eval.records import COLUMNS, LABELS, Finding, Severity
 from nlp_eval.report import copied_span, direction, write_report
 from nlp_eval.score import score
@@ -181,3 +184,60 @@ def test_xlsx_needs_an_output_file(scores):
 
     with pytest.raises(NlpEvalError, match="-o"):
         write_report(scores, "xlsx", None)
+
+
+# ---- the command, end to end on the seed table (real reader, real checks)
+
+SEED = Path(__file__).parent / "fixtures" / "longgang_culture_2020.tsv"
+
+
+def invoke(*args):
+    return CliRunner().invoke(app, ["score", *map(str, args)])
+
+
+def test_score_command_writes_a_ranked_csv_of_the_seed():
+    result = invoke(SEED, "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == 7 and rows[-1]["project"] == "其他一般管理事务"
+    assert {r["unit"] for r in rows} == {"深圳市龙岗区文化产业促进中心"}
+    assert {r["year"] for r in rows} == {"2020"}
+
+
+def test_score_explain_prints_the_lines_that_cost_a_project_points():
+    result = invoke(SEED, "--explain", "一般管理")
+    assert result.exit_code == 0, result.output
+    assert "其他一般管理事务" in result.stdout and "V001" in result.stdout
+    assert "扣分" in result.stdout and "大芬双年展" not in result.stdout
+
+
+def test_score_html_and_xlsx_of_the_seed(tmp_path):
+    page, book = tmp_path / "seed.html", tmp_path / "seed.xlsx"
+    assert invoke(SEED, "-f", "html", "-o", page).exit_code == 0
+    assert invoke(SEED, "-f", "xlsx", "-o", book).exit_code == 0
+    text = page.read_text(encoding="utf-8")
+    assert text.index("大芬双年展") < text.index("其他一般管理事务")
+    assert "<mark" in text and "改写方向" in text
+    pairs = load_workbook(book).worksheets[1]
+    assert any(c.comment for row in pairs.iter_rows() for c in row)
+
+
+def test_score_bad_input_is_one_line_and_exit_2(tmp_path):
+    result = invoke(tmp_path / "nothing.xlsx")
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and "nothing.xlsx" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_score_batch_goes_on_past_a_bad_file_and_lists_it(tmp_path):
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"not a workbook")
+    result = invoke(broken, SEED, "--format", "csv")
+    assert result.exit_code == 2
+    assert len(list(csv.DictReader(io.StringIO(result.stdout)))) == 7
+    assert "broken.xlsx" in result.stderr and result.stderr.startswith("nlp-eval: error:")
+
+
+def test_score_xlsx_to_stdout_is_refused_in_one_line():
+    result = invoke(SEED, "--format", "xlsx")
+    assert result.exit_code == 2 and "-o" in result.stderr

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from nlp_eval import score as sc
 from nlp_eval.records import COLUMNS, Finding, Severity
+
+SEED = Path(__file__).parent / "fixtures" / "longgang_culture_2020.tsv"
 
 
 def pair(project, level1, label, *, target="t", completion="c", weight=math.nan, **kw):
@@ -29,6 +32,15 @@ def finding(row, code="X001", severity=Severity.WARNING, label="", field="comple
     )
 
 
+def kept(label):
+    """What a pair with this label and no other finding keeps of its 100 points."""
+    return 100 - sc.settings()["label_loss"][label]
+
+
+def severity(name):
+    return sc.settings()["severity_loss"][name]
+
+
 def project_score(scores, project):
     return scores.projects.set_index("project").loc[project, "score"]
 
@@ -42,21 +54,28 @@ def test_default_weights_follow_the_national_template_with_overall_and_budget_sh
         pair("P", "满意度", "restate", level2="满意度"),
     )
     scores = sc.score(t, [])
-    # 5·100 + 5·100 + 50·100 + 30·20 + 10·40 = 7000 over 100 points of weight
-    assert project_score(scores, "P") == 70.0
-    assert scores.projects.loc[0, "grade"] == "中"
+    weights = sc.settings()["weights"]
+    assert (weights["产出"], weights["效益"], weights["满意度"]) == (50, 30, 10)
+    assert weights["总体"] + weights["预算"] == 10
+    expected = (
+        weights["总体"] * 100 + weights["预算"] * 100 + 50 * 100 + 30 * kept("vague")
+        + 10 * kept("restate")
+    ) / 100  # fmt: skip
+    assert project_score(scores, "P") == pytest.approx(expected, abs=0.05)
+    assert scores.projects.loc[0, "grade"] == sc.grade(expected)
 
 
 def test_na_pairs_leave_the_denominator():
     base = [pair("P", "产出", "specific"), pair("P", "产出", "vague")]
     with_na = [*base, pair("P", "产出", "na"), pair("P", "效益", "na")]
-    assert project_score(sc.score(table(*base), []), "P") == 60.0
-    assert project_score(sc.score(table(*with_na), []), "P") == 60.0
+    expected = (100 + kept("vague")) / 2
+    assert project_score(sc.score(table(*base), []), "P") == expected
+    assert project_score(sc.score(table(*with_na), []), "P") == expected
 
 
 def test_the_tables_own_weights_win_over_the_defaults():
     t = table(pair("P", "产出", "specific", weight=40.0), pair("P", "满意度", "vague", weight=60.0))
-    assert project_score(sc.score(t, []), "P") == 52.0  # (40·100 + 60·20) / 100
+    assert project_score(sc.score(t, []), "P") == (40 * 100 + 60 * kept("vague")) / 100
 
 
 def test_a_row_without_weight_in_a_weighted_group_counts_like_an_average_row():
@@ -65,18 +84,22 @@ def test_a_row_without_weight_in_a_weighted_group_counts_like_an_average_row():
         pair("P", "产出", "specific", weight=30.0),
         pair("P", "产出", "missing"),  # counts 20, the mean of 10 and 30
     )
-    assert project_score(sc.score(t, []), "P") == pytest.approx(66.7)
+    expected = (10 * 100 + 30 * 100 + 20 * kept("missing")) / 60
+    assert project_score(sc.score(t, []), "P") == pytest.approx(expected, abs=0.05)
 
 
 def test_label_findings_explain_the_label_and_are_not_counted_twice():
     t = table(pair("P", "产出", "copy"), pair("P", "产出", "specific"))
     found = [finding(0, "C001", Severity.ERROR, label="copy"), finding(1, "D001", Severity.WARNING)]
     scores = sc.score(t, found)
-    # copy loses 80, the warning on the specific pair 10; each pair weighs half the project
-    assert project_score(scores, "P") == 55.0
+    # the copy loses its label's points, the specific pair its warning's; each weighs half
+    copy_loss, warning_loss = 100 - kept("copy"), severity("warning")
+    assert project_score(scores, "P") == 100 - (copy_loss + warning_loss) / 2
     traced = scores.losses.set_index("code")
-    assert traced.loc["C001", "cause"] == sc.LABEL_CAUSE and traced.loc["C001", "points"] == 40.0
-    assert traced.loc["D001", "cause"] == sc.FINDING_CAUSE and traced.loc["D001", "points"] == 5.0
+    assert traced.loc["C001", "cause"] == sc.LABEL_CAUSE
+    assert traced.loc["C001", "points"] == copy_loss / 2
+    assert traced.loc["D001", "cause"] == sc.FINDING_CAUSE
+    assert traced.loc["D001", "points"] == warning_loss / 2
     assert traced.loc["C001", "message"] == "msg C001" and traced.loc["C001", "suggestion"]
 
 
@@ -117,8 +140,10 @@ def test_a_pair_never_goes_below_zero_and_its_losses_are_scaled_to_what_it_had()
     scores = sc.score(t, found)
     assert project_score(scores, "P") == 0.0
     assert scores.losses["points"].sum() == pytest.approx(100.0, abs=1e-3)
+    raw = 100 - kept("vague") + 2 * severity("error")
+    assert raw > 100
     vague = scores.losses.set_index("code").loc["label:vague", "points"]
-    assert vague == pytest.approx(100 * 80 / 120, abs=1e-3)
+    assert vague == pytest.approx(100 * (100 - kept("vague")) / raw, abs=1e-3)
 
 
 def test_the_budget_is_one_block_scored_by_its_findings_not_by_labels():
@@ -129,7 +154,8 @@ def test_the_budget_is_one_block_scored_by_its_findings_not_by_labels():
         pair("P", "产出", "specific", weight=90.0),
     )
     scores = sc.score(t, [finding(2, "B001", Severity.ERROR, field="value")])
-    assert project_score(scores, "P") == 98.0  # the block (10 of 100) loses 20 of its 100
+    # the block weighs 10 of 100 and loses an error's points of its 100
+    assert project_score(scores, "P") == 100 - 10 * severity("error") / 100
     assert scores.losses["row"].tolist() == [2]
     assert scores.projects.loc[0, "pairs"] == 1  # budget figures are not labelled pairs
 
@@ -184,9 +210,10 @@ def test_documents_and_units_are_the_plain_mean_of_their_projects():
     )
     scores = sc.score(t, [])
     docs = scores.documents.set_index("doc")
-    assert docs.loc["d1", "score"] == 60.0 and docs.loc["d1", "projects"] == 2
+    assert docs.loc["d1", "score"] == (100 + kept("vague")) / 2 and docs.loc["d1", "projects"] == 2
     units = scores.units.set_index("unit")
-    assert units.loc["u1", "score"] == pytest.approx((100 + 20 + 40) / 3, abs=0.05)
+    expected = (100 + kept("vague") + kept("restate")) / 3
+    assert units.loc["u1", "score"] == pytest.approx(expected, abs=0.05)
     assert units.loc["u1", "documents"] == 2 and units.loc["u2", "grade"] == "优"
 
 
@@ -199,3 +226,44 @@ def test_explain_lists_the_losses_of_one_project_biggest_first():
     lines = sc.explain(sc.score(t, []), "一般管理")
     assert set(lines["project"]) == {"其他一般管理事务"}
     assert lines["points"].tolist() == sorted(lines["points"], reverse=True)
+
+
+def test_reading_doubts_cost_the_writer_nothing():
+    t = table(pair("P", "产出", "specific", confidence=0.6))
+    scores = sc.score(t, [finding(0, "A001", Severity.WARNING)])
+    assert project_score(scores, "P") == 100.0
+    assert scores.projects.loc[0, "findings"] == 1  # still reported
+
+
+def test_a_note_of_no_project_is_not_ranked_as_a_project():
+    t = table(
+        pair("P", "产出", "specific"), pair("", "说明", "specific"), pair("", "产出", "vague")
+    )
+    assert sc.score(t, []).projects["project"].tolist() == ["P"]
+
+
+# ---- the seed table, read and checked by the real reader and checks
+
+
+@pytest.fixture(scope="module")
+def seed():
+    return sc.run([SEED])
+
+
+def test_seed_ranks_the_all_done_project_last_and_the_specific_narratives_near_the_top(seed):
+    ranked = seed.projects["project"].tolist()
+    assert len(ranked) == 7
+    assert ranked[-1] == "其他一般管理事务"
+    assert {"大芬双年展", "区人才发展专项"} <= set(ranked[:3])
+
+
+def test_seed_every_lost_point_is_traced_to_a_pair_and_a_code(seed):
+    codes = {f.code for f in seed.findings}
+    losses = seed.losses
+    assert len(losses) and (losses["points"] > 0).all()
+    assert all(code in codes or code.startswith("label:") for code in losses["code"])
+    projects_of_rows = seed.pairs["project"]
+    assert (projects_of_rows.iloc[losses["row"]].to_numpy() == losses["project"].to_numpy()).all()
+    lost = losses.groupby("project")["points"].sum()
+    for row in seed.projects.itertuples():
+        assert lost[row.project] == pytest.approx(100 - row.score, abs=0.06)

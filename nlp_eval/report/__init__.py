@@ -21,6 +21,9 @@ FORMATS = ("text", "json", "csv", "xlsx", "html")
 BINARY_FORMATS = ("xlsx",)
 MIN_COPIED_SPAN = 4  # shorter common text ("3次", "95%") is the answer echoing its number
 SHORT_TARGET = 40  # characters of the target quoted in a rewrite direction
+# Labels whose text shared with the target is worth highlighting: an n/a phrase on both
+# sides is expected, and a specific answer naming its target's subject is not a copy.
+SHOWN_COPIES = ("copy", "restate", "vague")
 
 
 def words(lang: str) -> dict[str, str]:
@@ -77,8 +80,10 @@ def project_views(scores: Scores) -> list[dict[str, Any]]:
         if loss["code"].startswith("label:"):
             label_losses[loss["row"]].append(loss)
     pairs_by_project: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
+    blocks = {group for group, on in settings().get("blocks", {}).items() if on}
     for pair in scores.pairs.to_dict("records"):
         row = pair["row"]
+        block = pair["level1"] in blocks
         target, completion = str(pair.get("target") or ""), str(pair.get("completion") or "")
         findings = [
             {
@@ -96,7 +101,8 @@ def project_views(scores: Scores) -> list[dict[str, Any]]:
         ]
         findings += [  # a label loss no finding explains is still shown, with its points
             {"code": loss["code"], "name": loss["name"], "severity": "", "field": "completion",
-             "span": None, "label": pair["label"], "message": "", "suggestion": "",
+             "span": None, "label": pair["label"], "suggestion": "",
+             "message": words(scores.lang).get(pair["label"], pair["label"]),
              "points": round(loss["points"], 2)}
             for loss in label_losses.get(row, [])
         ]  # fmt: skip
@@ -117,7 +123,10 @@ def project_views(scores: Scores) -> list[dict[str, Any]]:
                 "points_lost": round(pair["pair_lost"], 2),
                 "findings": findings,
                 "direction": direction(pair["label"], target, scores.lang),
-                "copied": copied_span(target, completion),
+                "copied": None
+                if block or pair["label"] not in SHOWN_COPIES
+                else copied_span(target, completion),
+                "block": block,
             }
         )
     views = []

@@ -110,7 +110,7 @@ def _pair_rows(pair: dict[str, Any], w: dict[str, str]) -> str:
     completion = pair["completion"]
     if not completion and pair["value"] is not None:
         completion = f"{pair['value']:g}"  # budget figures carry a number, not text
-    label = pair["label"]
+    label = "" if pair["block"] else pair["label"]  # figures have no narrative label
     chip = (
         f'<span class="label label-{escape(label)}">{escape(w.get(label, label))}</span>'
         if label

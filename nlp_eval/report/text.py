@@ -69,8 +69,6 @@ def write(scores: Scores, stream: IO[str]) -> None:
         console.print(_aggregate(scores.documents, ("doc", "unit", "year"), w["by_document"], w))
     if len(scores.units) > 1:
         console.print(_aggregate(scores.units, ("unit",), w["by_unit"], w))
-    for problem in scores.problems:
-        console.print(Text(f"{w['unreadable']}: {problem}"))
 
 
 def write_explain(scores: Scores, stream: IO[str], *, project: str) -> None:

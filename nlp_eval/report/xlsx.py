@@ -86,13 +86,14 @@ def _pairs(book: Workbook, scores: Scores, w: dict[str, str]) -> None:
     target_col = PAIR_COLUMNS.index("target") + 1
     completion_col = PAIR_COLUMNS.index("completion") + 1
     wrap = Alignment(wrap_text=True, vertical="top")
+    row = 1  # openpyxl's max_row scans every cell: count rows here instead
     for project in project_views(scores):
         for pair in project["pair_list"]:
             codes = " ".join(f["code"] for f in pair["findings"])
             values = {**pair, "rank": project["rank"], "project": project["project"],
                       "doc": project["doc"], "codes": codes}  # fmt: skip
             _append(sheet, [values[c] for c in PAIR_COLUMNS])
-            row = sheet.max_row
+            row += 1
             sheet.cell(row, target_col).alignment = wrap
             sheet.cell(row, completion_col).alignment = wrap
             on_target = [f for f in pair["findings"] if f["field"] == "target"]
