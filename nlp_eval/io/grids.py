@@ -257,72 +257,83 @@ def _docx_table(table, name: str) -> Grid:
 
 
 class _TableParser(HTMLParser):
-    """Collect <table> cells (with colspan/rowspan) and the text blocks around tables."""
+    """Collect every <table> (nested ones too, each on its own) and the text blocks between them."""
 
     BLOCKS = {"p", "div", "h1", "h2", "h3", "h4", "h5", "h6", "li", "caption", "title"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
-        self.items: list[
-            tuple[str, object]
-        ] = []  # ("text", str) | ("table", rows of (text, colspan, rowspan))
-        self.depth = 0
-        self.table: list[list[tuple[str, int, int]]] = []
-        self.cell: list[str] | None = None
-        self.span = (1, 1)
+        # ("text", str) | ("table", rows of (text, colspan, rowspan)); a table's slot is taken
+        # when it opens, so a layout table wrapping the real one comes before it
+        self.items: list[tuple[str, object]] = []
+        self.stack: list[dict] = []
         self.text: list[str] = []
         self.skip = 0
 
     def handle_starttag(self, tag, attrs):
+        top = self.stack[-1] if self.stack else None
         if tag in ("script", "style"):
             self.skip += 1
         elif tag == "table":
-            self.depth += 1
-            if self.depth == 1:
+            if top is None:
                 self._flush_text()
-                self.table = []
-        elif self.depth == 1 and tag == "tr":
-            self.table.append([])
-        elif self.depth == 1 and tag in ("td", "th"):
+            self.items.append(("table", []))
+            self.stack.append(
+                {"slot": len(self.items) - 1, "rows": [], "cell": None, "span": (1, 1)}
+            )
+        elif top is not None and tag == "tr":
+            self._end_cell(top)
+            top["rows"].append([])
+        elif top is not None and tag in ("td", "th"):
+            self._end_cell(top)
             a = dict(attrs)
-            self.cell = []
-            self.span = (_span(a.get("colspan")), _span(a.get("rowspan")))
-            if not self.table:
-                self.table.append([])
+            top["cell"] = []
+            top["span"] = (_span(a.get("colspan")), _span(a.get("rowspan")))
+            if not top["rows"]:
+                top["rows"].append([])
         elif tag == "br":
-            (self.cell if self.cell is not None else self.text).append("\n")
-        elif tag in self.BLOCKS and self.depth == 0:
+            self._sink().append("\n")
+        elif tag in self.BLOCKS and top is None:
             self._flush_text()
 
     def handle_endtag(self, tag):
         if tag in ("script", "style"):
             self.skip = max(0, self.skip - 1)
-        elif tag == "table":
-            if self.depth == 1:
-                self._end_cell()
-                self.items.append(("table", self.table))
-                self.table = []
-            self.depth = max(0, self.depth - 1)
-        elif self.depth == 1 and tag in ("td", "th"):
-            self._end_cell()
-        elif tag in self.BLOCKS and self.depth == 0:
+        elif tag == "table" and self.stack:
+            self._close_table()
+        elif self.stack and tag in ("td", "th"):
+            self._end_cell(self.stack[-1])
+        elif tag in self.BLOCKS and not self.stack:
             self._flush_text()
 
     def handle_data(self, data):
-        if self.skip:
-            return
-        if self.cell is not None:
-            self.cell.append(data)
-        elif self.depth == 0:
-            self.text.append(data)
+        if not self.skip:
+            self._sink().append(data)
 
-    def _end_cell(self):
-        if self.cell is not None:
-            self.table[-1].append((clean("".join(self.cell)), *self.span))
-            self.cell = None
+    def close(self):
+        super().close()
+        while self.stack:
+            self._close_table()
+        self._flush_text()
+
+    def _sink(self) -> list[str]:
+        if self.stack and self.stack[-1]["cell"] is not None:
+            return self.stack[-1]["cell"]
+        return self.text if not self.stack else []
+
+    def _close_table(self):
+        top = self.stack.pop()
+        self._end_cell(top)
+        self.items[top["slot"]] = ("table", top["rows"])
+
+    @staticmethod
+    def _end_cell(top):
+        if top["cell"] is not None:
+            top["rows"][-1].append((clean("".join(top["cell"])), *top["span"]))
+            top["cell"] = None
 
     def _flush_text(self):
-        text = clean(" ".join("".join(self.text).split(" ")))
+        text = clean("".join(self.text))
         if text:
             self.items.extend(("text", line.strip()) for line in text.splitlines() if line.strip())
         self.text = []
@@ -348,13 +359,14 @@ def read_html(path: Path) -> list[Grid]:
     parser = _TableParser()
     parser.feed(text)
     parser.close()
-    parser._flush_text()
     grids: list[Grid] = []
     pending: list[str] = []
     for kind, item in parser.items:
         if kind == "text":
             pending.append(item)  # type: ignore[arg-type]
             continue
+        if not any(t for row in item for t, _, _ in row):  # type: ignore[attr-defined]
+            continue  # a layout table whose cells only held other tables
         grid = _html_grid(item, f"table{len(grids) + 1}", len(pending))  # type: ignore[arg-type]
         grid.rows[:0] = [[t] for t in pending]
         pending = []

@@ -53,6 +53,7 @@ _REGION = re.compile(r"^(.{2,8}?(?:省|自治区))?(.{2,9}?(?:市|自治州|州|
 _UNIT_SUFFIX = re.compile(
     r"(中心|局|委员会|委|办公室|办|院|所|站|馆|队|会|部|厅|处|街道|镇|乡|公司|学校|中学|小学|医院)$"
 )
+_AREA_SUFFIX = re.compile(r"(省|自治区|市|自治州|州|盟|区|县|旗)$")
 _CODE_YEAR = re.compile(r"^\d{6}(\d{2})\d{8,}$")
 
 
@@ -88,7 +89,9 @@ def title_info(text: str) -> dict[str, object]:
         info["year"] = int(m.group(1))
     if m := _TITLE_UNIT.match(text.strip()):
         unit = m.group("unit").strip(" 　-—_")
-        if 2 <= len(unit) <= 40:
+        # a unit name ends like one (…局, …中心, …街道办事处) or is an administrative area;
+        # 项目 / 二级 / a fund's name in that place are not units
+        if 2 <= len(unit) <= 40 and (_UNIT_SUFFIX.search(unit) or _AREA_SUFFIX.search(unit)):
             info["unit"] = unit
             info["region"] = region_of(unit)
     return info
@@ -109,7 +112,7 @@ def looks_like_title(text: str) -> bool:
         len(t) <= 80
         and "\n" not in t
         and (t.endswith("表") or "自评" in t)
-        and not t.startswith(("注", "说明"))
+        and not t.startswith(("注", "说明", "备注"))
     )
 
 
@@ -369,7 +372,10 @@ def _kv_row(r, cells, keys, sink: Sink, ctx: Context, pending_goal):
         key = keys[i]
         if key is None:
             inline = _inline_key(text)
-            if inline:
+            if unit := money_unit_line(text):
+                ctx.money_unit = unit
+                sink.consume(r, c, text, "metadata")
+            elif inline:
                 pending_goal = _apply_key(
                     inline[0], [(r, c, inline[1])], sink, ctx, pending_goal, whole=text
                 )
@@ -515,7 +521,6 @@ def _budget_record(
 
 def _indicator_row(grid: Grid, r, cells, header: Header, sink: Sink, ctx: Context) -> None:
     values: dict[str, list[tuple[int, str]]] = {}
-    extra_notes = []
     for c, text in cells:
         spec = header.columns.get(c)
         if spec is None:
@@ -525,6 +530,7 @@ def _indicator_row(grid: Grid, r, cells, header: Header, sink: Sink, ctx: Contex
             continue  # read below with merged fill
         values.setdefault(spec.field, []).append((c, text))
     # category columns: merged cells fill their range; flattened tables carry the last value down
+    unknown: list[tuple[int, str]] = []
     for c, spec in header.columns.items():
         if spec.field not in ("level1", "level2"):
             continue
@@ -533,15 +539,17 @@ def _indicator_row(grid: Grid, r, cells, header: Header, sink: Sink, ctx: Contex
         if not text:
             continue
         l1, l2, w = level_of(text)
+        if not l1 and not l2:
+            if anchor:
+                unknown.append((c, text))
+            continue
         if anchor:
             sink.consume(r, c, text, "level")
-            if not l1 and not l2:
-                extra_notes.append(f"{spec.label}: {text}")
         if spec.field == "level1":
-            if l1 != ctx.level1 or anchor:
-                ctx.level2 = "" if anchor and grid.is_anchor(r, c) else ctx.level2
-            ctx.level1 = l1 or ctx.level1
-            ctx.level_weight = w if w is not None else (ctx.level_weight if not anchor else None)
+            if anchor:
+                ctx.level2 = ""
+                ctx.level_weight = w
+            ctx.level1 = l1
             if l2 and not any(s.field == "level2" for s in header.columns.values()):
                 ctx.level2 = l2
         else:
@@ -552,7 +560,11 @@ def _indicator_row(grid: Grid, r, cells, header: Header, sink: Sink, ctx: Contex
     for c, t in values.get("seq", []):
         sink.consume(r, c, t, "seq")
     if not content:
+        # a category cell that names no category and nothing else on the row: a note
+        for c, t in unknown:
+            sink.rows.append(new_row(ctx, sink, level1="说明", completion=t, source=sink.src(r, c)))
         return
+    extra_notes = [f"{header.columns[c].label}: {t}" for c, t in unknown]
     row = new_row(ctx, sink, level1=ctx.level1 or level_of(ctx.level2)[0], level2=ctx.level2)
     notes = list(extra_notes)
     for f in ("project", "project_code"):
@@ -655,6 +667,16 @@ def _budget_row(r, cells, header: Header, sink: Sink, ctx: Context) -> None:
                 )
             )
     sink.rows.extend(figures)
+
+
+def _is_total(key: Key | None) -> bool:
+    """总分 / 合计 / 总计 at the start of a row closes an indicator table with its scores."""
+    if key is None:
+        return False
+    return (key.field == "section" and key.level1 == "评价") or normalize(key.text)[0] in (
+        "合计",
+        "总计",
+    )
 
 
 def _score_row(r, cells, header: Header, sink: Sink, ctx: Context) -> None:
@@ -812,21 +834,12 @@ def _wide_slots(grid: Grid, header: Header, sink: Sink) -> list[Slot]:
             span = range(c, end)
             if key.field == "level":
                 if key.level2:
-                    slots.append(
-                        Slot(
-                            "target", c, key.level1 or level_of(key.level2)[0], key.level2, key.text
-                        )
-                    )
-                    slots.append(
-                        Slot(
-                            "completion",
-                            c,
-                            key.level1 or level_of(key.level2)[0],
-                            key.level2,
-                            key.text,
-                        )
-                    )
+                    level1 = key.level1 or level_of(key.level2)[0]
+                    for kind in _group_fields(grid, rows[i + 1 :], span):
+                        slots.append(Slot(kind, c, level1, key.level2, key.text))
                 continue
+            if key.field in ("indicator", "weight", "points", "reason"):
+                continue  # leaves of a category group, read through _group_fields
             if key.field in ("target", "completion", "container", "budget_section"):
                 continue
             if key.field == "budget" and _has_budget_child(grid, rows[i + 1 :], span):
@@ -855,6 +868,37 @@ def _wide_slots(grid: Grid, header: Header, sink: Sink) -> list[Slot]:
             )
     slots.sort(key=lambda s: s.col)
     return slots
+
+
+def _group_fields(grid: Grid, lower_rows: list[int], span: range) -> list[str]:
+    """Fields of one category's columns: target+completion, or what the leaves below say.
+
+    Flattened headers may not sit over their data, so the leaves are trusted only when they
+    add an indicator name, weight, points or reason column and list each field once.
+    """
+    default = ["target", "completion"]
+    fields: list[str] = []
+    for r in lower_rows[:1]:
+        for c in span:
+            if c >= len(grid.rows[r]):
+                break
+            key = lookup(grid.text(r, c)) if grid.text(r, c) else None
+            if key is None or not grid.is_anchor(r, c):
+                continue
+            if key.field in fields or key.field not in (
+                "indicator",
+                "target",
+                "completion",
+                "weight",
+                "points",
+                "reason",
+            ):
+                break
+            fields.append(key.field)
+    extra = {"indicator", "weight", "points", "reason"} & set(fields)
+    if extra and "target" in fields and "completion" in fields:
+        return fields
+    return default
 
 
 def _has_budget_child(grid: Grid, lower_rows: list[int], span: range) -> bool:
@@ -1096,7 +1140,7 @@ def _emit_wide_row(
                         local, sink, level1="总体", completion=t, source=sink.src(r, c), **common
                     )
                 )
-        elif slot.kind in ("target", "completion"):
+        elif slot.kind in ("target", "completion", "indicator", "weight", "points", "reason"):
             group = (slot.level1, slot.level2, slot.col)
             row = pairs.get(group)
             if row is None:
@@ -1105,8 +1149,14 @@ def _emit_wide_row(
                 out.append(row)
             if slot.kind == "target":
                 row.update(target=t, target_source=sink.src(r, c))
-            else:
+            elif slot.kind == "completion":
                 row.update(completion=t, source=sink.src(r, c))
+            elif slot.kind in ("weight", "points") and not math.isnan(number(t)):
+                row[slot.kind] = number(t)
+            elif slot.kind in ("weight", "points"):
+                row["note"] = "; ".join(filter(None, [row.get("note", ""), f"{slot.kind}: {t}"]))
+            else:
+                row[slot.kind] = t
         elif slot.kind == "section":
             out.append(
                 new_row(
