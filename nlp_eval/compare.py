@@ -109,6 +109,9 @@ class _Text(NamedTuple):
 
 _END_PUNCT = ",.;:!?。、 "
 _DIGIT = re.compile(r"\d")
+_TOTAL = re.compile(
+    "共|合计|累计|总计|总共"
+)  # 建成车间8个、小区4个,共12个: the total is the actual
 
 
 @lru_cache(maxsize=1 << 17)
@@ -174,12 +177,22 @@ def _base(q: Quantity, value: float | None) -> float:
 
 
 def _restates(target: Quantity | None, q: Quantity) -> bool:
-    """A threshold (≥95%, 以上), or a weak 达到/为/= whose value is the target's own."""
-    if q.threshold and target is not None and target.family == q.family == "date":
-        return q.high == target.high  # 8月25日前 against 8月31日前 reports a date
+    """A threshold (≥95%, 以上), or a weak 达到/= whose value is the target's own.
+
+    A deadline or duration reported with a different value is evidence, not a restatement:
+    8月25日前 against 8月31日前, 平均18个工作日内 against 30个工作日内.
+    """
     if q.threshold:
+        if q.family == "date":
+            if target is None or target.family != "date":
+                return target is None
+            return _date_key(q.high or 0.0, target.high or 0.0) == _date_key(
+                target.high or 0.0, q.high or 0.0
+            )
+        if target is not None and q.family == target.family == "time":
+            return math.isclose(_base(q, q.value), _base(target, target.value))
         return True
-    if target is None or not q.comparator_text or q.comparator == "~" or q.value is None:
+    if target is None or not q.weak or q.value is None:
         return False
     return _compatible(target, q) and math.isclose(_base(q, q.value), _base(target, target.value))
 
@@ -258,7 +271,13 @@ def _verdict(target: _Text, completion: _Text, reverse_term: bool) -> _Verdict:
     reverse = main.comparator in ("<=", "<") or (main.comparator in ("", "=") and reverse_term)
     reverse = reverse or (main.comparator in ("", "=") and main.family == "time")
     fitting = [q for q in actual if _compatible(main, q)]
-    fitting.sort(key=lambda q: (q.measure != main.measure, q.unit != main.unit))
+    fitting.sort(
+        key=lambda q: (
+            q.measure != main.measure,
+            not _TOTAL.search(completion.norm, max(0, q.span[0] - 3), q.span[0]),
+            q.unit != main.unit,
+        )
+    )
     if (
         fitting
         and fitting[0].measure != main.measure

@@ -31,23 +31,20 @@ class Quantity:
 
     text: str  # the expression as found in the normalised text, comparator words included
     comparator: str  # ">=", "<=", ">", "<", "=", "~" (approximate) or "" (none)
-    value: (
-        float | None
-    )  # the number written (a range: its low end; a date: YYYYMMDD); None if vague word
+    # The number written (a range: its low end; a date: YYYYMMDD); None for a vague word.
+    value: float | None
     low: float | None  # lower bound stated (>= 95 → 95; 20-30 → 20; <= 90 → None)
     high: float | None  # upper bound stated (<= 90 → 90; 20-30 → 30; >= 95 → None)
     unit: str  # as written: "%", "万元", "家", "工作日", "元/亩", "date"; "" for a bare number
-    family: (
-        str  # money percent count area length mass volume time score age date concentration, or ""
-    )
+    # money percent count area length mass volume time score age date concentration, or "".
+    family: str
     factor: float  # value * factor = amount in the family's base unit (元, %, 平方米, 米, 天…)
     vague: bool  # a vague amount (一批, 若干) or an approximation (约, 左右, 余, 多)
     span: tuple[int, int]  # character span of `text` in normalize(original)
     kind: str = "number"  # "number", "range", "date", "vague"
     comparator_text: str = ""  # the comparator words/symbols as written (≥, 不低于, 以上, 达到)
-    threshold: bool = (
-        False  # the comparator states a threshold (≥ 不低于 以上), not a weak 达到/为/=
-    )
+    threshold: bool = False  # the comparator states a threshold (≥ 不低于 以上 以内)
+    weak: bool = False  # a weak 达到 / =: restates only when its value is the target's own
     core: tuple[int, int] = (0, 0)  # symbol comparator + number + unit: kept as one token
 
     @property
@@ -73,7 +70,7 @@ _RANGE_SEP = frozenset({"-", "~", "至", "到", "起至"})
 _ANY_WORD = re.compile("[0-9\u4e00-\u9fff]")
 _NUMERAL = re.compile("[0-9零〇一二两三四五六七八九十]|百分之")
 _MAYBE_DATE = re.compile(r"[年月季]|[0-9][日号]|(?:19|20)[0-9]{2}[./-]")
-_MAYBE_NUMBER = re.compile("[0-9零〇一二两三四五六七八九十]|季度|半年|年底|年末")
+_MAYBE_NUMBER = re.compile("[0-9零〇一二两三四五六七八九十]|百分之|季度|半年|年底|年末")
 _YUE_WORDS = frozenset("签预合节制履特公条邀违")  # 签约 预约 合约 节约 … end in 约
 _ORDER = {">=": 0, "<=": 0, ">": 0, "<": 0, "=": 1, "~": 2}
 
@@ -93,9 +90,9 @@ def _measures() -> dict[str, str]:
 
 
 @cache
-def _comparators() -> dict[tuple[str, str], tuple[str, bool]]:
+def _comparators() -> dict[tuple[str, str], tuple[str, str]]:
     rows = lexicon.table("comparators.tsv")
-    return {(r["position"], r["phrase"]): (r["comparator"], r["threshold"] == "yes") for r in rows}
+    return {(r["position"], r["phrase"]): (r["comparator"], r["threshold"]) for r in rows}
 
 
 def _phrases(position: str) -> list[str]:
@@ -106,7 +103,9 @@ def _phrases(position: str) -> list[str]:
 def _number_pattern() -> re.Pattern[str]:
     symbols = [p for p in _phrases("before") if not re.match(_CJK_WORD, p)]
     strong = [
-        p for p in _phrases("before") if re.match(_CJK_WORD, p) and _comparators()[("before", p)][1]
+        p
+        for p in _phrases("before")
+        if re.match(_CJK_WORD, p) and _comparators()[("before", p)][1] == "yes"
     ]
     weak = [p for p in _phrases("before") if re.match(_CJK_WORD, p) and p not in strong]
     # A threshold word may stand a few characters before its number (不超过预算30万元); a weak
@@ -117,7 +116,7 @@ def _number_pattern() -> re.Pattern[str]:
         rf"(?P<symbol>{_alternation(symbols)})?"
         r"(?P<neg>(?<![\w.)%])-)?"
         r"(?<![A-Za-z\d.第])"
-        rf"(?P<pct>百分之)?(?:(?P<num>{_ARABIC})(?P<mult>千万|百万|万|亿|千)?|(?P<cn>{_CN_NUM}))"
+        rf"(?P<pct>百分之)?(?:(?P<num>{_ARABIC})(?P<mult>千万|百万|万|亿|千)?|(?P<cn>{_CN_NUM}|(?<=百分之)百))"
         rf"(?P<inside>{_alternation(_phrases('inside'))})?"
         rf"(?P<unit>{_alternation(_units())})?"
         rf"(?P<per>/(?:{_alternation(_units())}|{_CJK_WORD}))?"
@@ -181,18 +180,19 @@ def chinese_number(text: str) -> float:
     return total + section + (digit or 0)
 
 
-def _resolve(found: list[tuple[str, str]]) -> tuple[str, str, bool]:
-    """One comparator from the (phrase, position) pairs around a number: a threshold wins."""
+def _resolve(found: list[tuple[str, str]]) -> tuple[str, str, bool, bool]:
+    """(comparator, words, threshold, weak) from the (phrase, position) pairs around a number."""
     table = _comparators()
-    best: tuple[int, str] | None = None
-    threshold = False
+    best: tuple[tuple[int, int], str] | None = None
+    kinds = set()
     for phrase, position in found:
-        comparator, strong = table[(position, phrase)]
-        threshold = threshold or strong
-        rank = (0 if strong else 1 + _ORDER[comparator], comparator)
+        comparator, kind = table[(position, phrase)]
+        kinds.add(kind)
+        rank = ((0 if kind == "yes" else 1, _ORDER[comparator]), comparator)
         best = rank if best is None or rank < best else best
     text = "…".join(phrase for phrase, _ in found)
-    return (best[1] if best else ""), text, threshold
+    threshold = "yes" in kinds
+    return (best[1] if best else ""), text, threshold, not threshold and "weak" in kinds
 
 
 def _bounds(comparator: str, low: float | None, high: float | None):
@@ -242,14 +242,14 @@ def _dates(cell: str) -> list[Quantity]:
         start, end = (float(x) for x in _date_interval(match))
         found = [(match["before"], "before")] if match["before"] else []
         found += [(match["after"], "after")] if match["after"] else []
-        comparator, words, threshold = _resolve(found)
+        comparator, words, threshold, weak = _resolve(found)
         value, low, high = _bounds(comparator, start, end)
         symbol = match["before"] and not re.match(_CJK_WORD, match["before"])
         core = (match.start() if symbol else match.end("before") if match["before"] else match.start(),
                 match.start("after") if match["after"] else match.end())  # fmt: skip
         out.append(
             Quantity(match.group(), comparator, value, low, high, "date", "date", 1.0, False,
-                     match.span(), "date", words, threshold, core)
+                     match.span(), "date", words, threshold, weak, core)
         )  # fmt: skip
     return _merge_ranges(cell, out)
 
@@ -319,7 +319,7 @@ def _numbers(cell: str, masked: str, blocked: list[tuple[int, int]]) -> list[Qua
         found += [(g["symbol"], "before")] if g["symbol"] else []
         found += [(g["inside"], "inside")] if g["inside"] else []
         found += [(g["after"], "after")] if g["after"] else []
-        comparator, words, threshold = _resolve(found)
+        comparator, words, threshold, weak = _resolve(found)
         if g["pct"]:
             unit, family, factor = "%", "percent", 1.0
         else:
@@ -332,7 +332,7 @@ def _numbers(cell: str, masked: str, blocked: list[tuple[int, int]]) -> list[Qua
         end = max(end, match.end("cn"), match.end("inside"))
         out.append(
             Quantity(cell[match.start():match.end()], comparator, value_, low, high, unit, family,
-                     factor, comparator == "~", match.span(), "number", words, threshold,
+                     factor, comparator == "~", match.span(), "number", words, threshold, weak,
                      (start, end))
         )  # fmt: skip
     return _merge_ranges(cell, out)
@@ -359,12 +359,27 @@ def _merge_ranges(cell: str, found: list[Quantity]) -> list[Quantity]:
             kind = "date" if q.kind == "date" else "range"
             out[-1] = Quantity(
                 cell[prev.span[0] : q.span[1]], "", low, low, high, q.unit, q.family, q.factor,
-                prev.vague or q.vague, (prev.span[0], q.span[1]), kind, "", False,
+                prev.vague or q.vague, (prev.span[0], q.span[1]), kind, "", False, False,
                 (prev.core[0], q.core[1]),
             )  # fmt: skip
             continue
         out.append(q)
     return out
+
+
+@cache
+def _zero_pattern() -> re.Pattern[str]:
+    return re.compile(_alternation(lexicon.words("zero_phrases.txt")))
+
+
+def _zeros(cell: str, masked: str) -> list[Quantity]:
+    """全年未发生森林火灾: a count of zero, an actual value."""
+    return [
+        Quantity(
+            m.group(), "", 0.0, 0.0, 0.0, "", "", 1.0, False, m.span(), "number", core=m.span()
+        )
+        for m in _zero_pattern().finditer(masked)
+    ]
 
 
 def _vague(cell: str, masked: str) -> list[Quantity]:
@@ -380,7 +395,7 @@ def _vague(cell: str, masked: str) -> list[Quantity]:
         family = "count" if unit else ""
         out.append(
             Quantity(cell[match.start():match.end()], "", None, None, None, unit, family, 1.0,
-                     True, match.span(), "vague", "", False, match.span())
+                     True, match.span(), "vague", "", False, False, match.span())
         )  # fmt: skip
     return out
 
@@ -398,12 +413,14 @@ def _quantities(cell: str) -> tuple[Quantity, ...]:
     if not _ANY_WORD.search(cell):  # "/", "——", "……"
         return ()
     if not _MAYBE_NUMBER.search(cell):  # most prose and status cells: skip the slow patterns
-        return tuple(_vague(cell, cell))
+        zeros = _zeros(cell, cell)
+        return tuple(sorted(zeros + _vague(cell, _mask(cell, zeros)), key=lambda q: q.span))
     dates = _dates(cell)
     masked = _mask(cell, dates)
     blocked = [m.span() for m in _vague_pattern().finditer(masked)]
     blocked += [m.span() for m in _idiom_pattern().finditer(masked)]
     numbers = _numbers(cell, masked, blocked)
+    numbers = sorted(numbers + _zeros(cell, _mask(masked, numbers)), key=lambda q: q.span)
     vague = _vague(cell, _mask(masked, numbers))
     return tuple(sorted(dates + numbers + vague, key=lambda q: q.span))
 
