@@ -94,17 +94,10 @@ def lint(
             model_module.load(model) if isinstance(model, str | Path) or model is None else model
         )
         predicted = model_module.predict(fitted, pairs, findings=found)
-        by_label = {r.label: r for r in all_rules if r.kind == "model"}
-        explained = {(f.row, f.label) for f in found if f.label}
-        for row in range(n):
-            label, score = predicted.at[row, "label"], float(predicted.at[row, "score"])
-            if sure[row]:  # a sure rule decided: its score stays 1.0
-                continue
-            labels[row], scores[row] = label, score
-            rule = by_label.get(label)
-            if rule is not None and (row, label) not in explained:
-                hits = pd.DataFrame({"score": [f"{score:.2f}"]}, index=[row])
-                model_findings.extend(findings_of(rule, hits, pairs, lang))
+        decided = np.array([not s for s in sure], dtype=bool)
+        labels = [p if d else lab for p, d, lab in zip(predicted["label"], decided, labels, strict=True)]
+        scores = np.where(decided, predicted["score"].to_numpy(), scores)
+        model_findings = _model_findings(all_rules, predicted, decided, found, pairs, lang)
     findings = select_and_sort(found + model_findings, all_rules, select, ignore)
     if suppressions is not None:
         findings = suppress(findings, pairs, read_suppressions(suppressions))
@@ -116,6 +109,29 @@ def lint(
         codes[f.row].append(f.code)
     out["codes"] = [" ".join(c) for c in codes]
     return Linted(table=out, findings=findings)
+
+
+def _model_findings(
+    rules: Iterable[Rule],
+    predicted: pd.DataFrame,
+    decided: np.ndarray,
+    found: list[Finding],
+    pairs: pd.DataFrame,
+    lang: str,
+) -> list[Finding]:
+    """An M-finding for each label the model gave that no rule finding already explains."""
+    explained = {(f.row, f.label) for f in found if f.label}
+    out: list[Finding] = []
+    for rule in (r for r in rules if r.kind == "model"):
+        rows = [
+            row
+            for row in np.flatnonzero(decided & (predicted["label"].to_numpy() == rule.label))
+            if (row, rule.label) not in explained
+        ]
+        score = predicted["score"].to_numpy()[rows]
+        hits = pd.DataFrame({"score": [f"{s:.2f}" for s in score]}, index=pd.Index(rows, dtype=int))
+        out.extend(findings_of(rule, hits, pairs, lang))
+    return out
 
 
 def select_and_sort(

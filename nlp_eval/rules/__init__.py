@@ -225,24 +225,33 @@ def check_pairs(
     return findings
 
 
+_FIELD = re.compile(r"{(\w+)")
+
+
 def findings_of(rule: Rule, hits: pd.DataFrame, pairs: pd.DataFrame, lang: str) -> list[Finding]:
-    """Render a rule's hits as findings in the chosen language."""
+    """Render a rule's hits (indexed by row of pairs) as findings in the chosen language."""
     if hits.empty:
         return []
-    base = pairs.loc[hits.index, [c for c in kinds.MESSAGE_COLUMNS if c not in hits]]
-    records = hits.join(base).to_dict("index")
+    message, suggestion = rule.message[lang], rule.suggestion[lang]
+    used = set(_FIELD.findall(message + suggestion))
+    rows = hits.index.to_numpy()
+    columns = {c: pairs[c].to_numpy()[rows] for c in used if c in pairs and c not in hits}
+    columns.update({c: hits[c].to_numpy() for c in hits.columns if c in used})
+    spans = hits["span"].to_numpy() if "span" in hits else [None] * len(rows)
+    where = hits["field"].to_numpy() if "field" in hits else [rule.field] * len(rows)
     out = []
-    for row, fields in records.items():
-        span = fields.get("span")
+    for i, row in enumerate(rows):
+        fields = {name: values[i] for name, values in columns.items()}
+        span = spans[i]
         out.append(
             Finding(
                 code=rule.code,
                 name=rule.name,
                 severity=rule.severity,
-                message=_render(rule.message[lang], fields),
-                suggestion=_render(rule.suggestion[lang], fields),
+                message=_render(message, fields),
+                suggestion=_render(suggestion, fields),
                 row=int(row),
-                field=str(fields.get("field") or rule.field),
+                field=str(where[i] or rule.field),
                 span=tuple(span) if isinstance(span, tuple | list) else None,
                 label=rule.label,
             )

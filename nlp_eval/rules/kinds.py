@@ -80,8 +80,22 @@ def _hits(mask: pd.Series | np.ndarray, index: pd.Index, **fields: Any) -> pd.Da
 
 def _map_unique(values: pd.Series, func: Callable[[str], Any]) -> pd.Series:
     """func over each distinct value once: real tables repeat 已完成, 不适用… thousands of times."""
-    uniques = pd.unique(values)
-    return values.map(dict(zip(uniques, map(func, uniques), strict=True)))
+    codes, uniques = pd.factorize(values)
+    mapped = np.empty(len(uniques), dtype=object)
+    mapped[:] = [func(u) for u in uniques.tolist()]
+    return pd.Series(mapped[codes], index=values.index)
+
+
+def _map_pairs(left: pd.Series, right: pd.Series, func: Callable[[str, str], Any]) -> pd.Series:
+    """func over each distinct (left, right) pair once."""
+    a, a_uniques = pd.factorize(left)
+    b, b_uniques = pd.factorize(right)
+    codes, pairs_ = pd.factorize(a.astype(np.int64) * (len(b_uniques) + 1) + b)
+    a_list, b_list = a_uniques.tolist(), b_uniques.tolist()
+    width = len(b_uniques) + 1
+    mapped = np.empty(len(pairs_), dtype=object)
+    mapped[:] = [func(a_list[k // width], b_list[k % width]) for k in pairs_.tolist()]
+    return pd.Series(mapped[codes], index=left.index)
 
 
 @cache
@@ -151,23 +165,23 @@ def prepare(table: pd.DataFrame, features: pd.DataFrame | None = None) -> pd.Dat
         features = compare.features(p)
     for col in features.columns:
         p[f"f_{col}"] = features[col].to_numpy()
-    p["t"] = _map_unique(p["target"], text.normalize)
-    p["c"] = _map_unique(p["completion"], text.normalize)
-    p["r"] = _map_unique(p["reason"], text.normalize)
-    p["c_core"] = _map_unique(p["c"], text.strip_prefix)
-    p["t_na"] = _map_unique(p["target"], text.is_na).astype(bool)
-    p["c_na"] = _map_unique(p["completion"], text.is_na).astype(bool)
+    for col, source in (("t", "target"), ("c", "completion"), ("r", "reason")):
+        p[col] = _map_unique(p[source], text.normalize).astype("str")
+    p["t_na"] = p["f_target_na"].astype(bool)
+    p["c_na"] = p["f_completion_na"].astype(bool)
     p["t_blank"] = _map_unique(p["target"], text.is_placeholder).astype(bool)
     p["c_blank"] = _map_unique(p["completion"], text.is_placeholder).astype(bool)
-    p["t_measurable"] = _map_unique(p["t"], lambda s: bool(_MEASURABLE.search(s)))
-    p["c_measurable"] = _map_unique(p["c"], lambda s: bool(_MEASURABLE.search(s)))
-    parts = _map_unique(p["target"], _measure_and_goal)
-    p["measure"] = [m for m, _ in parts]
-    p["goal"] = [g for _, g in parts]
+    p["t_measurable"] = _map_unique(p["t"], lambda s: bool(_MEASURABLE.search(s))).astype(bool)
+    p["c_measurable"] = _map_unique(p["c"], lambda s: bool(_MEASURABLE.search(s))).astype(bool)
+    parts = _map_unique(p["target"], _measure_and_goal).tolist()
+    p["measure"] = pd.Series([m for m, _ in parts], index=p.index, dtype="str")
+    p["goal"] = pd.Series([g for _, g in parts], index=p.index, dtype="str")
     p["measure"] = p["measure"].where(p["measure"] != "", p["indicator"])
     p["t_blank"] |= p["t"] == ""
     p["c_blank"] |= p["c"] == ""
     p["c_mark"] = p["c"].isin(_MARKS)
+    p["t_content"] = _map_unique(p["t"], _content_length).astype(int)
+    p["new_number"] = _map_pairs(p["t"], p["c"], _has_new_number).astype(bool)
     p["is_indicator"] = p["level1"].isin(INDICATOR_LEVELS) | (p["level1"] == "")
     verdict = p["f_verdict"]
     p["a_met"] = np.where(
@@ -234,7 +248,8 @@ def phrase(
         stripped = text.str.strip(" 。.,，;；!！")
         found = stripped.where(stripped.isin(set(entries)), "")
         mask = found != ""
-        return _hits(mask, pairs.index, match=found, span=[(0, len(s)) for s in found])
+        span = pd.Series([(0, len(s)) for s in found.tolist()], index=pairs.index, dtype=object)
+        return _hits(mask, pairs.index, match=found, span=span)
     pattern = f"^(?:{alternation})" if match == "start" else f"(?:{alternation})"
     if min_hits > 1:
         counts = text.str.count(pattern)
@@ -305,17 +320,14 @@ def copy(
     of min_words characters when the target has no number (逐步完善 is a grade).
     """
     ratio = pairs["f_stripped_ratio"].astype(float)
-    content = _map_unique(pairs["t"], _content_length)
+    content = pairs["t_content"]
     has_number = pairs["f_target_quantities"].astype(int) > 0
     enough = np.where(has_number, content >= min_content, content >= min_words)
-    new_number = _map_unique(
-        pairs["t"] + "\x1f" + pairs["c"], lambda k: _has_new_number(*k.split("\x1f", 1))
-    )
     mask = (
         (ratio >= min_ratio)
         & (ratio < max_ratio)
         & enough
-        & ~new_number
+        & ~pairs["new_number"]
         & ~pairs["t_na"]
         & ~pairs["c_blank"]
     )
@@ -398,11 +410,12 @@ def duplicate(pairs: pd.DataFrame, *, min_len: int = 10, min_cells: int = 2) -> 
     if not eligible.any():
         return _no_hits()
     sub = pairs.loc[eligible, ["doc", "project", "c", "level2"]]
-    groups = sub.groupby(["doc", "project", "c"], sort=False)["level2"]
-    count = groups.transform("size")
-    where = groups.transform(lambda s: "、".join(dict.fromkeys(v for v in s if v)))
+    key = sub["doc"] + "\x1f" + sub["project"] + "\x1f" + sub["c"]
+    count = key.map(key.value_counts())
     mask = count >= min_cells
-    return _hits(mask, sub.index, n=count, cells=where)
+    hit = sub[mask]
+    cells = hit["level2"].groupby(key[mask]).agg(lambda s: "、".join(dict.fromkeys(v for v in s if v)))
+    return _hits(mask, sub.index, n=count, cells=key.map(cells).astype(object).fillna(""))
 
 
 @cache
