@@ -95,7 +95,9 @@ def lint(
         )
         predicted = model_module.predict(fitted, pairs, findings=found)
         decided = np.array([not s for s in sure], dtype=bool)
-        labels = [p if d else lab for p, d, lab in zip(predicted["label"], decided, labels, strict=True)]
+        labels = [
+            p if d else lab for p, d, lab in zip(predicted["label"], decided, labels, strict=True)
+        ]
         scores = np.where(decided, predicted["score"].to_numpy(), scores)
         model_findings = _model_findings(all_rules, predicted, decided, found, pairs, lang)
     findings = select_and_sort(found + model_findings, all_rules, select, ignore)

@@ -414,7 +414,9 @@ def duplicate(pairs: pd.DataFrame, *, min_len: int = 10, min_cells: int = 2) -> 
     count = key.map(key.value_counts())
     mask = count >= min_cells
     hit = sub[mask]
-    cells = hit["level2"].groupby(key[mask]).agg(lambda s: "、".join(dict.fromkeys(v for v in s if v)))
+    cells = (
+        hit["level2"].groupby(key[mask]).agg(lambda s: "、".join(dict.fromkeys(v for v in s if v)))
+    )
     return _hits(mask, sub.index, n=count, cells=key.map(cells).astype(object).fillna(""))
 
 
