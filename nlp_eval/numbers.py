@@ -113,7 +113,7 @@ def _number_pattern() -> re.Pattern[str]:
     gap = "(?:(?![零〇一二两三四五六七八九十百千万亿第])[\u4e00-\u9fff]){0,4}?"
     return re.compile(
         rf"(?:(?P<word>{_alternation(strong)}){gap}|(?P<weak>{_alternation(weak)}))?"
-        rf"(?P<symbol>{_alternation(symbols)})?"
+        rf"(?P<symbol>(?<![0-9%])(?:{_alternation(symbols)}))?"  # 10~20人: a range, not "about 20"
         r"(?P<neg>(?<![\w.)%])-)?"
         r"(?<![A-Za-z\d.第])"
         rf"(?P<pct>百分之)?(?:(?P<num>{_ARABIC})(?P<mult>千万|百万|万|亿|千)?|(?P<cn>{_CN_NUM}|(?<=百分之)百))"
