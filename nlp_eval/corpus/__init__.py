@@ -78,17 +78,23 @@ def _pct(value: float) -> str:
 
 
 def _labelled(table: pd.DataFrame, progress: Progress) -> pd.DataFrame:
-    """The table with a `label` column: its own, else the classifier's when it can run."""
-    if "label" in table.columns:
+    """The table with a `label` column: its own, else from nlp_eval.lint (model, else rules).
+
+    A targets-only corpus (declarations) gets no labels: every completion would be `missing`.
+    """
+    has_completions = table["completion"].fillna("").astype(str).str.strip().ne("").any()
+    if "label" in table.columns or not has_completions:
         return table
-    try:
-        from nlp_eval.lint import lint
-    except ImportError:
-        return table
+    from nlp_eval.lint import lint
+
     progress("labelling pairs")
     try:
         return lint(table).table
-    except NlpEvalError as err:  # no model or rules: measures go on without label shares
+    except NlpEvalError as err:
+        progress(f"labelling with the rules only ({err})")
+    try:
+        return lint(table, model=False).table
+    except NlpEvalError as err:  # no rules either: measures go on without label shares
         progress(f"no labels: {err}")
         return table
 

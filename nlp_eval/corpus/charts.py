@@ -30,12 +30,25 @@ _CJK_FONTS = (
 )
 
 
-def _font() -> list[str]:
-    """A CJK font family if one is installed (Chinese labels), else matplotlib's default."""
+def _font() -> dict[str, object]:
+    """rc settings for a CJK font if one is installed (Chinese labels), else matplotlib's default.
+
+    Some CJK fonts have only weight 500 (WenQuanYi Zen Hei); asking for "normal" (400) would
+    log a findfont warning for every label, so the text weights follow the font found.
+    """
     from matplotlib import font_manager
 
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    return [name for name in _CJK_FONTS if name in installed] + ["DejaVu Sans"]
+    installed = {f.name: f.weight for f in font_manager.fontManager.ttflist}
+    found = [name for name in _CJK_FONTS if name in installed]
+    if not found:
+        return {}
+    weight = installed[found[0]]
+    return {
+        "font.family": [found[0]],
+        "font.weight": weight,
+        "axes.titleweight": weight,
+        "axes.labelweight": weight,
+    }
 
 
 def charts(measures: pd.DataFrame, out_dir: Path, *, by: str = "year") -> list[Path]:
@@ -46,7 +59,7 @@ def charts(measures: pd.DataFrame, out_dir: Path, *, by: str = "year") -> list[P
     import matplotlib.pyplot as plt
 
     written = []
-    with warnings.catch_warnings(), plt.rc_context({"font.family": _font()}):
+    with warnings.catch_warnings(), plt.rc_context(_font()):
         warnings.simplefilter("ignore")  # missing CJK glyphs must not fail a chart
         years = measures[measures["level"] == "year"].dropna(subset=["year"]).sort_values("year")
         shown = [m for m in PLOTTED if m in years and years[m].notna().any()]

@@ -17,13 +17,13 @@ auditors look for. Clusters flag them as kind `short` so they can be read apart.
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import cache
 
 import numpy as np
 import pandas as pd
 
 from nlp_eval import lexicon
+from nlp_eval.text import is_na, is_template, normalize, strip_prefix
 
 FIELDS = ("target", "completion")
 TEXT_COLUMNS = (
@@ -57,48 +57,26 @@ _BARE_DATE = re.compile(
     r"^(?:20[0-9]{2}(?:年|[/.-]))?(?:[0-9]{1,2}(?:月|[/.-]))(?:[0-9]{1,2}日?)?(?:份|底|末|中旬|上旬|下旬)?"
     r"(?:前|以前|之前)?(?:完成)?$"
 )
-_PLACEHOLDER = re.compile(
-    r"^(?:[.。…·*＊xX×_—\-/\s]+|[xX*＊]+.*|.*[（(][^)）]*[*＊xX]{2,}[^)）]*[)）].*)$"
-)
 _TITLE = re.compile(r"(?:自评表|申报表|目标表|评价表)$")  # a table's title line
-_INSTRUCTION = re.compile(r"(字以内|请填写|请说明|对照年度目标|说明相关任务目标)")
 
 
 def key(text: str) -> str:
-    """Comparison key: NFKC, lower case, without whitespace and punctuation."""
-    return _NOT_KEY.sub("", unicodedata.normalize("NFKC", text).lower())
+    """Comparison key: nlp_eval.text.normalize (half-width, simplified), lower case, no punctuation."""
+    return _NOT_KEY.sub("", normalize(text).lower())
 
 
 def _kind(text: str, text_key: str, own_names: frozenset[str]) -> str:
-    if text.strip() in lexicon.words("na_phrases.txt"):
+    if is_na(text):
         return "na"
-    if not text_key:
+    if not text_key or is_template(text):
         return "placeholder" if text.strip() else "empty"
-    if text_key in _na_keys() or (
-        len(text_key) <= 20 and ("不适用" in text_key or "不涉及" in text_key)
-    ):
-        return "na"
-    if _PLACEHOLDER.match(text.strip()) or _INSTRUCTION.search(text):
-        return "placeholder"
     if text_key in _template_keys() or text_key in own_names or _TITLE.search(text_key):
         return "template"
-    plain = unicodedata.normalize("NFKC", text).strip()
     # a value with a copy prefix (完成≥100%) is still a bare value
-    plain = _copy_prefix().sub("", plain) or plain
+    plain = strip_prefix(text) or normalize(text)
     if len(text_key) == 1 or _BARE_VALUE.match(plain) or _BARE_DATE.match(plain):
         return "value"
     return "text"
-
-
-@cache
-def _copy_prefix() -> re.Pattern[str]:
-    words = sorted(lexicon.words("copy_prefixes.txt"), key=len, reverse=True)
-    return re.compile("^(?:" + "|".join(map(re.escape, words)) + ")+")
-
-
-@cache
-def _na_keys() -> frozenset[str]:
-    return frozenset(key(w) for w in lexicon.words("na_phrases.txt")) - {""}
 
 
 @cache
