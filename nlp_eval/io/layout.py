@@ -824,6 +824,7 @@ def _wide_slots(grid: Grid, header: Header, sink: Sink) -> list[Slot]:
     """Slots in header order: fields, budget leaves, and a target+completion pair per category."""
     slots: list[Slot] = []
     rows = header.rows
+    group_spans: list[tuple[int, range]] = []  # (header row index, columns) of each category
     for i, r in enumerate(rows):
         anchors = [(c, t) for c, t in enumerate(grid.rows[r]) if t and grid.is_anchor(r, c)]
         for j, (c, t) in enumerate(anchors):
@@ -834,11 +835,14 @@ def _wide_slots(grid: Grid, header: Header, sink: Sink) -> list[Slot]:
             span = range(c, end)
             if key.field == "level":
                 if key.level2:
+                    group_spans.append((i, span))
                     level1 = key.level1 or level_of(key.level2)[0]
                     for kind in _group_fields(grid, rows[i + 1 :], span):
                         slots.append(Slot(kind, c, level1, key.level2, key.text))
                 continue
-            if key.field in ("indicator", "weight", "points", "reason"):
+            if key.field in ("indicator", "weight", "points", "reason") and any(
+                c in g_span for g_row, g_span in group_spans if g_row < i
+            ):
                 continue  # leaves of a category group, read through _group_fields
             if key.field in ("target", "completion", "container", "budget_section"):
                 continue
