@@ -67,6 +67,12 @@ def test_songgang_measures_by_unit(tmp_path):
     sticky = measures[(measures["level"] == "unit-year") & (measures["stickiness"] != "")]
     assert set(sticky["unit"]) >= {"深圳市宝安区松岗街道党建服务中心"}
     assert (tmp_path / "measures_by_unit.png").is_file()
+    # terms: each year against the others, and each unit against the rest
+    terms = pd.read_csv(tmp_path / "terms.csv", keep_default_na=False)
+    assert set(terms["by"]) == {"year", "unit"}
+    assert set(terms.loc[terms["by"] == "year", "group"].astype(str)) == {"2021", "2022", "2023"}
+    top = terms.groupby(["by", "group"]).head(1)
+    assert (top["z"] > 0).all() and (top["count_group"] > 0).all()
 
 
 def test_measures_use_an_existing_label_column():

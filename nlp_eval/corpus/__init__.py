@@ -123,7 +123,10 @@ def analyse(
     rows = per_text(written, clustered, _carried(written, pairs))
     measured = measures(table, rows, by=by)
     say("finding distinctive terms")
-    terms = distinctive_terms(rows, by=by)
+    terms = pd.concat(
+        [distinctive_terms(rows, by=group) for group in dict.fromkeys(("year", by))],
+        ignore_index=True,
+    )
     return CorpusResult(
         clusters=clusters,
         carryover=copied_forward(pairs),

@@ -11,10 +11,13 @@ Method (scales near-linearly):
    all pairs), which keeps huge buckets cheap while a true near-duplicate still meets its
    neighbours through the other bands;
 4. candidates are verified by the signature agreement (an unbiased estimate of the
-   Jaccard similarity of the n-gram sets) and clusters are the connected components.
+   Jaccard similarity of the n-gram sets) and, for texts under 20 characters, by equal
+   numbers; clusters are the connected components.
 """
 
 from __future__ import annotations
+
+import re
 
 import numpy as np
 import pandas as pd
@@ -27,6 +30,8 @@ BANDS = 16  # 16 bands x 4 rows: a pair with Jaccard 0.6 becomes a candidate wit
 THRESHOLD = 0.6  # estimated Jaccard of character 3-gram sets needed to join a cluster
 
 _CHUNK = 1 << 14  # texts per MinHash chunk
+SHORT_WITH_NUMBERS = 20  # characters: shorter near-duplicates must state the same numbers
+_DIGITS = re.compile(r"[0-9]+")
 
 
 def _gram_hashes(texts: list[str], ngram: int) -> tuple[np.ndarray, np.ndarray]:
@@ -111,6 +116,18 @@ def _candidate_pairs(sig: np.ndarray, bands: int) -> np.ndarray:
     return codes[keep]
 
 
+def _numbers(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """An id of each text's sequence of digit runs, and each text's length."""
+    ids: dict[tuple[str, ...], int] = {}
+    numbers = np.fromiter(
+        (ids.setdefault(tuple(_DIGITS.findall(t)), len(ids)) for t in texts),
+        dtype=np.int64,
+        count=len(texts),
+    )
+    lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+    return numbers, lengths
+
+
 def near_duplicate_groups(
     texts: list[str],
     *,
@@ -133,6 +150,11 @@ def near_duplicate_groups(
         a, b = i[lo : lo + chunk], j[lo : lo + chunk]
         agreement = (sig[a] == sig[b]).mean(axis=1)
         keep[lo : lo + chunk] = agreement >= threshold
+    # a short text says little besides its numbers: 总成本不超过2万 and 总成本不超过2.4万 are
+    # one template with different values, not one text copied
+    numbers, lengths = _numbers(texts)
+    short = np.minimum(lengths[i], lengths[j]) < SHORT_WITH_NUMBERS
+    keep &= ~short | (numbers[i] == numbers[j])
     graph = coo_matrix((np.ones(int(keep.sum()), dtype=np.int8), (i[keep], j[keep])), shape=(n, n))
     return connected_components(graph, directed=False)[1]
 
