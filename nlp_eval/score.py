@@ -110,14 +110,22 @@ def _items(
     blocks = {g for g, on in config.get("blocks", {}).items() if on}
     scored_labels = {lab for lab in config["label_loss"] if lab != "na"}
     groups: dict[tuple[str, str, str], list[tuple[int, str, Any]]] = defaultdict(list)
-    columns = ("doc", "project", "level1", "row", "label", "weight")
+    # A project is scored only when one of its labelled pairs has a completion: a project of
+    # budget figures alone, or a target declaration (申报表) with no completions, has no
+    # narrative to score.
+    narrated: set[tuple[str, str]] = set()
+    columns = ("doc", "project", "level1", "row", "label", "weight", "completion")
     lists = (table[c].tolist() for c in columns)
-    for doc, project, level1, row, label, weight in zip(*lists, strict=True):
+    for doc, project, level1, row, label, weight, completion in zip(*lists, strict=True):
         if level1 in weights_cfg and project:  # rows of no project are document notes
             groups[(doc, project, level1)].append((row, label, weight))
+            if level1 not in blocks and label in scored_labels and _text(completion).strip():
+                narrated.add((doc, project))
     items: dict[int, list[int]] = {}
     weights: dict[int, float] = {}
-    for (_, _, group), members in groups.items():
+    for (doc, project, group), members in groups.items():
+        if (doc, project) not in narrated:
+            continue
         if group in blocks:
             given = [w for _, _, raw in members if (w := _positive(raw)) is not None]
             items[members[0][0]] = [row for row, _, _ in members]
@@ -170,7 +178,16 @@ def score(
     pairs["row"] = range(len(pairs))
     if "label" not in pairs:
         pairs["label"] = ""
-    for column in ("doc", "unit", "project", "level1", "level2", "indicator", "label"):
+    for column in (
+        "doc",
+        "unit",
+        "project",
+        "level1",
+        "level2",
+        "indicator",
+        "label",
+        "completion",
+    ):
         pairs[column] = pairs[column].map(_text) if column in pairs else ""
     if "weight" not in pairs:
         pairs["weight"] = float("nan")

@@ -242,6 +242,19 @@ def test_a_note_of_no_project_is_not_ranked_as_a_project():
     assert sc.score(t, []).projects["project"].tolist() == ["P"]
 
 
+def test_budget_figures_alone_or_a_declaration_without_completions_get_no_score():
+    t = table(
+        pair("budget only", "预算", "specific", level2="预算数", value=10.0),
+        pair("declaration", "产出", "missing", target="设备购置数量≥7", completion=""),
+        pair("declaration", "效益", "na", target="不适用", completion=""),
+        pair("one blank", "产出", "missing", completion=""),
+        pair("one blank", "产出", "specific"),
+    )
+    projects = sc.score(t, []).projects.set_index("project")
+    assert projects["score"].isna().tolist() == [False, True, True]
+    assert projects.loc["one blank", "score"] == (kept("missing") + 100) / 2
+
+
 # ---- the seed table, read and checked by the real reader and checks
 
 

@@ -36,7 +36,7 @@ def _ranking(scores: Scores, w: dict[str, str]) -> Table:
     for label in LABELS:
         table.add_column(w[label], justify="right")
     table.add_column(w["top_codes"])
-    for p in scores.projects.to_dict("records"):
+    for p in scores.projects.dropna(subset=["score"]).to_dict("records"):
         table.add_row(
             str(p["rank"]),
             _num(p["score"]),
@@ -53,7 +53,7 @@ def _aggregate(frame: Any, keys: tuple[str, ...], title: str, w: dict[str, str])
     table = Table(title=title, title_justify="left")
     for key in (*keys, "projects", "score", "grade"):
         table.add_column(w[key])
-    for record in frame.to_dict("records"):
+    for record in frame.dropna(subset=["score"]).to_dict("records"):
         cells = [Text("" if record[k] is None or record[k] != record[k] else str(record[k]))
                  for k in keys]  # fmt: skip
         table.add_row(*cells, str(record["projects"]), _num(record["score"]), record["grade"])
@@ -65,6 +65,9 @@ def write(scores: Scores, stream: IO[str]) -> None:
     w = words(scores.lang)
     console = _console(stream)
     console.print(_ranking(scores, w))
+    unscored = int(scores.projects["score"].isna().sum()) if len(scores.projects) else 0
+    if unscored:
+        console.print(w["unscored"].format(n=unscored))
     if len(scores.documents) > 1:
         console.print(_aggregate(scores.documents, ("doc", "unit", "year"), w["by_document"], w))
     if len(scores.units) > 1:
