@@ -248,9 +248,104 @@ def wide(year: int) -> Sheet:
     return s
 
 
+def hunan(year: int) -> Sheet:
+    """全年完成值, no scores, 未完成原因和改进措施; budget and goal as key/value rows."""
+    s = Sheet()
+    s.put(0, 0, f"宜都市{year}年度项目支出绩效自评表", c2=6)
+    r = 1
+    for name, unit, budget, inds in PROJECTS:
+        s.put(r, 0, f"项目名称：{name}", c2=6)
+        s.put(r + 1, 0, "实施单位", c2=1)
+        s.put(r + 1, 2, unit, c2=6)
+        s.put(r + 2, 0, "资金情况", r2=r + 3, c2=1)
+        for i, h in enumerate(["年初预算数", "全年预算数", "全年执行数", "执行率"]):
+            s.put(r + 2, 2 + i, h)
+            s.put(r + 3, 2 + i, budget[i])
+        s.put(r + 4, 0, "年度总体目标", c2=1)
+        s.put(r + 4, 2, f"实施{name}。", c2=6)
+        s.put(r + 5, 0, "年度总体目标完成情况", c2=1)
+        s.put(r + 5, 2, f"{name}已完成。", c2=6)
+        for i, h in enumerate(
+            ["一级指标", "二级指标", "三级指标", "年度指标值", "全年完成值", "未完成原因和改进措施"]
+        ):
+            s.put(r + 6, i, h, c2=6 if i == 5 else None)
+        _long_rows(s, r + 7, inds, with_scores=False)
+        r += 8 + len(inds)
+    return s
+
+
+def yunnan(year: int) -> Sheet:
+    """Money in 元; 年度指标值 merged over 指标性质/指标值/度量单位; odd operators; 总分 and 等级."""
+    s = Sheet()
+    name, unit, budget, inds = PROJECTS[0]
+    s.put(0, 0, f"{year}年度{unit}项目支出绩效自评表", c2=9)
+    s.put(1, 0, "单位:元", c2=9)
+    s.put(2, 0, "项目名称")
+    s.put(2, 1, name, c2=9)
+    s.put(3, 0, "年度总体目标")
+    s.put(3, 1, f"实施{name}。", c2=9)
+    for i, h in enumerate(["一级指标", "二级指标", "三级指标"]):
+        s.put(4, i, h, r2=5)
+    s.put(4, 3, "年度指标值", c2=5)
+    for i, h in enumerate(["指标性质", "指标值", "度量单位"]):
+        s.put(5, 3 + i, h)
+    for i, h in enumerate(["实际完成值", "分值", "得分", "偏差原因分析及改进措施"]):
+        s.put(4, 6 + i, h, r2=5)
+    odd = [
+        (l1, l2, n, t.replace("≥", "≧").replace("≤", "≦"), d, w, p)
+        for l1, l2, n, t, d, w, p in inds
+    ]
+    _long_rows(s, 6, odd, with_scores=True, split_target=True)
+    e = 6 + len(inds)
+    s.put(e, 0, "总分", c2=6)
+    s.put(e, 7, "100")
+    s.put(e, 8, "95")
+    s.put(e, 9, "优")
+    return s
+
+
+def declaration(year: int) -> Sheet:
+    """Targets only (申报表): 三级指标, 指标值, 指标解释; 不适用 everywhere in unused indicators."""
+    s = Sheet()
+    s.put(0, 0, f"{year}年二级项目支出绩效目标申报表", c2=4)
+    r = 1
+    for name, unit, _budget, inds in PROJECTS:
+        s.put(r, 0, "项目名称")
+        s.put(r, 1, name)
+        s.put(r, 2, "申请单位")
+        s.put(r, 3, unit, c2=4)
+        for i, h in enumerate(["一级指标", "二级指标", "三级指标", "指标值", "指标解释"]):
+            s.put(r + 1, i, h)
+        for i, (l1, l2, ind, target, _d, _w, _p) in enumerate(inds):
+            for k, v in enumerate([l1, l2, ind, target, f"按{ind}台账核定"]):
+                s.put(r + 2 + i, k, v)
+        r += 3 + len(inds)
+    return s
+
+
+def traditional(year: int) -> Sheet:
+    """The national template as a mirror site shows it: every text in traditional characters."""
+    import opencc
+
+    conv = opencc.OpenCC("s2t").convert
+    s = national(year)
+    return Sheet({k: conv(v) for k, v in s.cells.items()}, s.merges)
+
+
+def conv(layout: str):
+    """The text transform a layout applies (s2t for the mirror-site variant)."""
+    if layout != "traditional":
+        return lambda text: text
+    import opencc
+
+    return opencc.OpenCC("s2t").convert
+
+
 def expected(layout: str) -> list[tuple[str, str, str, str, str, str]]:
+    to = conv(layout)
     out = []
-    for name, _unit, _budget, inds in PROJECTS:
+    projects = PROJECTS[:1] if layout == "yunnan" else PROJECTS
+    for name, _unit, _budget, inds in projects:
         seen = set()
         for l1, l2, ind, target, done, _w, _p in inds:
             if layout == "wide":
@@ -259,11 +354,24 @@ def expected(layout: str) -> list[tuple[str, str, str, str, str, str]]:
                     continue
                 seen.add(group)
                 ind = ""
-            out.append((name, CANON1[l1], CANON2[l2], ind, target, done))
+            if layout == "yunnan":
+                target = target.replace("≥", "≧").replace("≤", "≦")
+            if layout == "declaration":
+                done = ""
+            out.append((to(name), CANON1[l1], CANON2[l2], to(ind), to(target), to(done)))
     return out
 
 
-LAYOUTS = {"national": national, "sichuan": sichuan, "hubei": hubei, "wide": wide}
+LAYOUTS = {
+    "national": national,
+    "sichuan": sichuan,
+    "hubei": hubei,
+    "wide": wide,
+    "hunan": hunan,
+    "yunnan": yunnan,
+    "declaration": declaration,
+    "traditional": traditional,
+}
 
 
 # ------------------------------------------------------------------ renderers
@@ -357,9 +465,10 @@ def test_layout_in_format(tmp_path, layout, fmt):
     assert got == expected(layout)
     assert set(pairs["year"]) == {2022}
     assert result.unplaced.empty
+    units = list(pairs.groupby("project", sort=False)["unit"].first())
     if layout == "wide":
-        assert set(pairs["unit"]) == {"宜都市发展和改革局"}
+        assert units == ["宜都市发展和改革局"] * 2
+    elif layout == "yunnan":
+        assert units == [PROJECTS[0][1]]  # from the title
     elif layout != "sichuan":
-        assert list(pairs.groupby("project", sort=False)["unit"].first()) == [
-            u for _, u, _, _ in PROJECTS
-        ]
+        assert [conv(layout)(u) for u in units] == [conv(layout)(u) for _, u, _, _ in PROJECTS]

@@ -26,6 +26,7 @@ from nlp_eval.io.headers import (
     mentioned_level2,
     money_unit_line,
     normalize,
+    simplified,
 )
 
 # A key cell met outside its own column ends a table region and is read as key/value.
@@ -85,6 +86,7 @@ def year_of_code(code: str) -> int | None:
 def title_info(text: str) -> dict[str, object]:
     """Year, unit and region from a title such as 2020年深圳市龙岗区…中心部门预算项目绩效自评表."""
     info: dict[str, object] = {}
+    text = simplified(text)  # matching only: the unit is then taken from the simplified title
     if m := _YEAR.search(text):
         info["year"] = int(m.group(1))
     if m := _TITLE_UNIT.match(text.strip()):
@@ -107,7 +109,7 @@ def region_of(unit: str) -> str:
 
 def looks_like_title(text: str) -> bool:
     """A table title: short, one line, names a 表 or carries a year."""
-    t = text.strip()
+    t = simplified(text.strip())
     return (
         len(t) <= 80
         and "\n" not in t
@@ -335,6 +337,10 @@ def _is_data_row(header: Header, cells: list[tuple[int, str]], keys: list[Key | 
     if not any(c in header.columns for c, _ in cells):
         return False
     c0, key0 = cells[0][0], keys[0]
+    if key0 is None and (inline := _inline_key(cells[0][1])):
+        key0 = inline[0]  # 项目名称：XXX in one cell starts the next block too
+        if key0.field in STOP_FIELDS:
+            return False
     if key0 is None or key0.field not in STOP_FIELDS:
         return True
     # a key such as 项目名称 / 存在问题 / 总分 starts something else, unless it sits in its own
