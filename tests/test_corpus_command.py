@@ -91,3 +91,17 @@ def test_log_odds_marks_the_overused_word():
     scored = log_odds(group, rest, group + rest).set_index("term")
     assert scored.loc["文博会", "z"] > 1.96 > scored.loc["满意度", "z"]
     assert scored.loc["图书馆", "z"] < 0
+
+
+def test_seed_table_status_phrase_cluster():
+    # the seed's completions say 已完成 in 8 cells of 4 projects (grep -P '\t已完成\t');
+    # 本项目不涉及…效益指标 recurs too, but N/A phrases are expected text
+    from nlp_eval.io import read_files
+
+    table = read_files([Path(__file__).parent / "fixtures" / "longgang_culture_2020.tsv"]).table
+    result = analyse(table)
+    done = result.clusters[result.clusters["representative"] == "已完成"]
+    assert len(done) == 8 and done["project"].nunique() == 4
+    assert set(done["field"]) == {"completion"} and (done["kind"] == "short").all()
+    assert not result.clusters["text"].str.contains("不涉及").any()
+    assert result.carryover.empty  # one year only

@@ -119,9 +119,10 @@ def per_text(texts: pd.DataFrame, clustered: pd.Series, carried: pd.Series) -> p
 
 
 def _label_shares(table: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    rated = table[table["label"].astype(str) != ""]
-    shares = pd.crosstab([rated[k] for k in keys], rated["label"], normalize="index")
-    shares = shares.reindex(columns=list(LABELS), fill_value=0.0)
+    rated = table[table["label"].fillna("").astype(str) != ""]
+    counts = rated.groupby([*keys, "label"]).size().unstack("label", fill_value=0)
+    counts = counts.reindex(columns=list(LABELS), fill_value=0)
+    shares = counts.div(counts.sum(axis=1).replace(0, np.nan), axis=0)
     shares.columns = [f"share_{c}" for c in shares.columns]
     return shares
 
@@ -165,8 +166,6 @@ def measures(table: pd.DataFrame, rows: pd.DataFrame, *, by: str = "year") -> pd
 
 def _stickiness(rows: pd.DataFrame, keys: list[str]) -> pd.Series:
     eligible = rows[rows["carried"].notna() & (rows["kind"] == "text")]
-    if eligible.empty:
-        return pd.Series(dtype=float)
     weighted = eligible.assign(_w=eligible["carried"] * eligible["chars"])
     grouped = weighted.groupby(keys)
     return grouped["_w"].sum() / grouped["chars"].sum().replace(0, np.nan)
