@@ -237,3 +237,109 @@ def test_csv_encodings(tmp_path, encoding):
         "≥12公里",
         "12.6公里",
     )
+
+
+SEED = __import__("pathlib").Path(__file__).parent / "fixtures" / "longgang_culture_2020.tsv"
+LIBRARY = [
+    # project, 预算, 执行, 执行率, goal, done, 7 (target, completion) pairs, 问题, 整改
+    (
+        "图书采购",
+        "300",
+        "298.5",
+        "99.5%",
+        "采购纸质图书6万册。",
+        "采购图书6.1万册。",
+        [
+            ("新增图书≥6万册", "6.1万册"),
+            ("图书验收合格率100%", "100%"),
+            ("12月前完成采购", "11月完成"),
+            ("本项目不涉及经济效益指标", "本项目不涉及经济效益指标"),
+            ("丰富馆藏资源", "馆藏总量达到152万册"),
+            ("本项目不涉及生态效益指标", "本项目不涉及生态效益指标"),
+            ("读者满意度≥90%", "读者满意度95.2%"),
+        ],
+        "无",
+        "无",
+    ),
+    (
+        "阅读推广活动",
+        "85",
+        "84.2",
+        "99.06%",
+        "举办阅读推广活动120场。",
+        "举办活动132场。",
+        [
+            ("举办活动≥120场", "132场"),
+            ("活动安全事故0起", "0起"),
+            ("按季度开展", "按季度开展"),
+            ("本项目不涉及经济效益指标", "本项目不涉及经济效益指标"),
+            ("提升全民阅读率", "全区居民综合阅读率提高到91%"),
+            ("本项目不涉及生态效益指标", "本项目不涉及生态效益指标"),
+            ("参与者满意度≥90%", "满意度≥90%"),
+        ],
+        "无",
+        "无",
+    ),
+    (
+        "数字资源建设",
+        "120",
+        "120",
+        "100%",
+        "建设数字资源平台。",
+        "平台上线运行。",
+        [
+            ("新增数字资源10TB", "10.5TB"),
+            ("平台可用率≥99%", "99.6%"),
+            ("10月底前上线", "10月20日上线"),
+            ("本项目不涉及经济效益指标", "本项目不涉及经济效益指标"),
+            ("数字阅读人次≥50万", "数字阅读人次56万"),
+            ("本项目不涉及生态效益指标", "本项目不涉及生态效益指标"),
+            ("用户满意度≥90%", "用户满意度93%"),
+        ],
+        "无",
+        "无",
+    ),
+]
+
+
+def test_seed_template_from_another_unit_reads_exactly(tmp_path):
+    """Same flattened template as the seed (header cells not above their data), unseen content;
+    the second project's row carries one duplicated cell, as the seed's rows 3 and 5 do."""
+    with SEED.open(encoding="utf-8") as fh:
+        header = list(csv.reader(fh, delimiter="\t"))[6:9]
+    rows = [
+        [],
+        [],
+        ["2021年深圳市龙岗区图书馆部门预算项目绩效自评表"],
+        [],
+        ["单位:万元"],
+        [],
+        *header,
+    ]
+    for i, (name, budget, spent, rate, goal, done, pairs, problem, fix) in enumerate(LIBRARY):
+        unit = "深圳市龙岗区图书馆" if i == 1 else ""
+        cells = [str(i + 1), unit, name, budget, spent, spent, rate, goal, done]
+        for k, (target, completion) in enumerate(pairs):
+            cells += [target, completion]
+            if i == 1 and k == 4:
+                cells.append(completion)  # the social-benefit text pasted twice
+        rows.append(cells + [problem, fix] + [""] * 6)
+    rows += [[], ["本表由财务科汇总。"]]
+    path = tmp_path / "longgang_library_2021.tsv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, delimiter="\t").writerows(rows)
+    result = read_files([path])
+    t = result.table
+    levels = ["数量", "质量", "时效", "经济", "社会", "生态", "满意度"]
+    for i, (name, budget, *_, pairs, _problem, _fix) in enumerate(LIBRARY):
+        got = t[(t["project"] == name) & t["level1"].isin(["产出", "效益", "满意度"])]
+        assert list(zip(got["level2"], got["target"], got["completion"], strict=True)) == [
+            (lv, tg, cp) for lv, (tg, cp) in zip(levels, pairs, strict=True)
+        ]
+        rows_of = t[t["project"] == name]
+        assert set(rows_of["unit"]) == {"深圳市龙岗区图书馆"} and set(rows_of["year"]) == {2021}
+        budget_rows = rows_of[rows_of["level1"] == "预算"]
+        assert budget_rows["value"].iloc[0] == float(budget)
+        assert (rows_of["confidence"] < 1).all() == (i == 1)
+    assert len(result.unplaced) == 1 and "extra cell" in result.unplaced["reason"].iloc[0]
+    assert t.loc[t["level1"] == "说明", "completion"].tolist() == ["本表由财务科汇总。"]
