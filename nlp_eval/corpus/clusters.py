@@ -204,8 +204,15 @@ def boilerplate_clusters(texts: pd.DataFrame, *, min_size: int = 2, **options) -
     if not parts:
         return pd.DataFrame(columns=list(CLUSTER_COLUMNS))
     members = pd.concat(parts)
+    size = members.groupby("_group")["_group"].transform("size")
+    members = members[size >= min_size]  # most texts are alone: leave them out early
     spread = members.assign(_where=members["doc"].astype(str) + "\x00" + members["project"])
     grouped = spread.groupby("_group")
+    # the most frequent wording stands for the cluster (ties: the first seen)
+    wordings = spread.assign(_wording=spread["text"].str.strip())
+    counts = wordings.groupby(["_group", "_wording"], sort=False).size()
+    counts = counts.sort_values(ascending=False, kind="stable")
+    representative = counts.reset_index().drop_duplicates("_group").set_index("_group")["_wording"]
     stats = pd.DataFrame(
         {
             "size": grouped.size(),
@@ -213,8 +220,7 @@ def boilerplate_clusters(texts: pd.DataFrame, *, min_size: int = 2, **options) -
             "units": grouped["unit"].nunique(),
             "years": grouped["year"].nunique(),
             "docs": grouped["doc"].nunique(),
-            # the most frequent wording stands for the cluster (ties: the first seen)
-            "representative": grouped["text"].agg(lambda s: s.str.strip().value_counts().index[0]),
+            "representative": representative,
         }
     )
     stats = stats[(stats["size"] >= min_size) & (stats["places"] >= 2)]
