@@ -14,6 +14,8 @@ from nlp_eval.report import project_views, words
 from nlp_eval.safe import escape
 from nlp_eval.score import Scores
 
+FOLD_ROWS = 10  # unit and document tables longer than this start folded
+
 
 def _template() -> Template:
     return Template((files("nlp_eval") / "templates" / "report.html").read_text(encoding="utf-8"))
@@ -41,12 +43,32 @@ def _table(
     return "".join(out)
 
 
+def _totals(scores: Scores, w: dict[str, str]) -> str:
+    """One line of counts: projects, pairs, findings, grades and labels."""
+    projects = scores.projects
+    if projects.empty:
+        return ""
+    scored = projects[projects["score"].notna()]
+    grades = scored["grade"].value_counts()
+    labels = {label: int(scored[label].sum()) for label in LABELS}
+    cells = [
+        (w["documents"], str(len(scores.documents))),
+        (w["projects"], str(len(scored))),
+        (w["pairs"], str(int(scored["pairs"].sum()))),
+        (w["findings"], str(int(scored["findings"].sum()))),
+        *((g, str(int(grades.get(g, 0)))) for g in ("优", "良", "中", "差")),
+        *((w[label], str(n)) for label, n in labels.items()),
+    ]
+    return _table([k for k, _ in cells], [[v for _, v in cells]], set(range(len(cells))))
+
+
 def _summary(scores: Scores, w: dict[str, str]) -> str:
-    parts = []
+    parts = [_totals(scores, w)]
     for title, frame, keys in (
         (w["by_unit"], scores.units, ("unit",)),
         (w["by_document"], scores.documents, ("doc", "unit", "year")),
     ):
+        frame = frame.dropna(subset=["score"])
         rows = [
             [
                 *(escape(r[k]) for k in keys),
@@ -57,7 +79,13 @@ def _summary(scores: Scores, w: dict[str, str]) -> str:
             for r in frame.to_dict("records")
         ]
         head = [w[k] for k in (*keys, "projects", "score", "grade")]
-        parts.append(f"<h3>{escape(title)}</h3>" + _table(head, rows, {len(keys), len(keys) + 1}))
+        table = _table(head, rows, {len(keys), len(keys) + 1})
+        # Long lists fold away so that the ranking stays near the top of the page.
+        opened = " open" if len(rows) <= FOLD_ROWS else ""
+        parts.append(
+            f"<details{opened}><summary><b>{escape(title)}</b> ({len(rows)})</summary>"
+            f"{table}</details>"
+        )
     if scores.problems:
         items = "".join(f"<li>{escape(p)}</li>" for p in scores.problems)
         parts.append(f'<h3>{escape(w["unreadable"])}</h3><ul class="problems">{items}</ul>')
