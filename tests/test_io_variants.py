@@ -343,3 +343,24 @@ def test_seed_template_from_another_unit_reads_exactly(tmp_path):
         assert (rows_of["confidence"] < 1).all() == (i == 1)
     assert len(result.unplaced) == 1 and "extra cell" in result.unplaced["reason"].iloc[0]
     assert t.loc[t["level1"] == "说明", "completion"].tolist() == ["本表由财务科汇总。"]
+
+
+def test_total_row_closes_the_indicator_table(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["项目名称", "城区道路保洁"])
+    ws.append(["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"])
+    ws.append(["产出指标", "数量指标", "保洁面积", "320万平方米", "320万平方米", "50", "50"])
+    ws.append(["合计", "", "", "", "", "100", "95"])
+    ws.append(["注：以上数据经审核。"])
+    path = tmp_path / "total.xlsx"
+    wb.save(path)
+    t = read(path)
+    assert list(t["level1"]) == ["产出", "评价", "说明"]
+    total = t.iloc[1]
+    assert (total["level2"], total["weight"], total["points"], total["value"]) == (
+        "总分",
+        100,
+        95,
+        95,
+    )

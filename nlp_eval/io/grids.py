@@ -43,11 +43,6 @@ class Grid:
         """True when (r, c) holds its own text (not a covered cell of a merged range)."""
         return (r, c) not in self.merged
 
-    @property
-    def width(self) -> int:
-        """Number of columns of the widest row."""
-        return max((len(r) for r in self.rows), default=0)
-
 
 def clean(value: object) -> str:
     """Cell text as written, trimmed; None -> ""."""

@@ -102,9 +102,7 @@ def title_info(text: str) -> dict[str, object]:
 def region_of(unit: str) -> str:
     """The administrative prefix of a unit name (深圳市龙岗区文化… -> 深圳市龙岗区), else ""."""
     m = _REGION.match(unit)
-    if not m or not m.group(0) or len(m.group(0)) >= len(unit):
-        return m.group(0) if m and m.group(0) == unit else (m.group(0) if m else "")
-    return m.group(0)
+    return m.group(0) if m else ""
 
 
 def looks_like_title(text: str) -> bool:
@@ -306,6 +304,11 @@ def read_grid(grid: Grid, sink: Sink, doc_ctx: Context) -> Context:
             header, header_rows = None, []
             r = end
             continue
+        if header is not None and header.kind == "indicator" and _is_total(keys[0]):
+            _score_row(r, cells, header, sink, ctx)
+            header, header_rows = None, []  # the scores close the indicator table
+            r += 1
+            continue
         if header is not None and _is_data_row(header, cells, keys):
             if header.kind == "indicator":
                 _indicator_row(grid, r, cells, header, sink, ctx)
@@ -315,15 +318,6 @@ def read_grid(grid: Grid, sink: Sink, doc_ctx: Context) -> Context:
                 pending_goal = _goal_row(r, cells, header, sink, ctx, pending_goal)
             elif header.kind == "record":
                 _record_row(grid, r, cells, header, sink, ctx)
-            r += 1
-            continue
-        if (
-            header is not None
-            and header.kind == "indicator"
-            and keys[0]
-            and keys[0].level1 == "评价"
-        ):
-            _score_row(r, cells, header, sink, ctx)
             r += 1
             continue
         header, header_rows = None, []
@@ -690,9 +684,8 @@ def _score_row(r, cells, header: Header, sink: Sink, ctx: Context) -> None:
     c0, t0 = cells[0]
     key = lookup(t0)
     sink.consume(r, c0, t0, "header")
-    row = new_row(
-        ctx, sink, level1="评价", level2=key.level2 if key else "总分", source=sink.src(r, c0)
-    )
+    level2 = key.level2 if key and key.field == "section" else "总分"  # 合计/总计 rows too
+    row = new_row(ctx, sink, level1="评价", level2=level2, source=sink.src(r, c0))
     texts = []
     for c, t in cells[1:]:
         spec = header.columns.get(c)
@@ -1192,8 +1185,3 @@ def _emit_wide_row(
                 )
             )
     sink.rows.extend(out)
-
-
-def normalize_header(text: str) -> str:
-    """The matching form of a header (exposed for tests and tools)."""
-    return normalize(text)[0]
