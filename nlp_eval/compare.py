@@ -21,7 +21,7 @@ from rapidfuzz import fuzz, process
 
 from nlp_eval import lexicon
 from nlp_eval.numbers import Quantity, quantities
-from nlp_eval.text import is_na, is_template, normalize, strip_prefix, tokens
+from nlp_eval.text import is_na, is_template, normalize, original_span, strip_prefix, tokens
 
 VERDICTS: tuple[str, ...] = (
     "met",  # the actual value reaches the target (≥ / ≤ / range / date deadline respected)
@@ -400,7 +400,7 @@ def as_dict(comparison: Comparison) -> dict:
     }
 
 
-def _quantity_dict(q: Quantity) -> dict:
+def _quantity_dict(q: Quantity, raw: str) -> dict:
     return {
         "text": q.text,
         "comparator": q.comparator,
@@ -412,6 +412,7 @@ def _quantity_dict(q: Quantity) -> dict:
         "factor": q.factor,
         "vague": q.vague,
         "span": list(q.span),
+        "original_span": list(original_span(raw, q.span)),
         "kind": q.kind,
         "comparator_text": q.comparator_text,
         "threshold": q.threshold,
@@ -426,7 +427,7 @@ def explain(target: str, completion: str, indicator: str = "") -> dict:
             "text": text,
             "normalized": normalize(text),
             "tokens": tokens(text),
-            "quantities": [_quantity_dict(q) for q in quantities(text)],
+            "quantities": [_quantity_dict(q, text) for q in quantities(text)],
         }
 
     return {

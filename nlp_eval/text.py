@@ -108,6 +108,10 @@ def _space(match: re.Match[str]) -> str:
 @lru_cache(maxsize=1 << 17)
 def normalize(text: str) -> str:
     """Text for analysis: half-width, unified operators and dashes, no stray spaces, simplified."""
+    return _normalize(text)
+
+
+def _normalize(text: str) -> str:
     if not text:
         return ""
     text = text.translate(_CHAR_MAP)
@@ -116,6 +120,25 @@ def normalize(text: str) -> str:
     if text.isascii():
         return text
     return _t2s().convert(text)
+
+
+def original_span(text: str, span: tuple[int, int]) -> tuple[int, int]:
+    """The span in `text` of a span found in normalize(text) (≥ 95 % → ≥95%: (0, 6) ↔ (0, 4))."""
+
+    def first_prefix(size: int, strict: bool) -> int:
+        """Smallest j whose normalised prefix text[:j] is longer than (or as long as) size."""
+        low, high = 0, len(text)
+        while low < high:
+            middle = (low + high) // 2
+            length = len(_normalize(text[:middle]))
+            if length > size or (not strict and length == size):
+                high = middle
+            else:
+                low = middle + 1
+        return low
+
+    start, end = span
+    return max(0, first_prefix(start, strict=True) - 1), first_prefix(end, strict=False)
 
 
 def normalize_many(texts: Iterable[str]) -> list[str]:

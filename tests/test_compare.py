@@ -196,13 +196,15 @@ def test_comparison_is_plain_record():
 
 def test_explain_json():
     runner = CliRunner()
-    out = runner.invoke(app, ["explain", "≥95%", "满意度为97.2%", "--format", "json"])
+    out = runner.invoke(app, ["explain", "≥95%", "满意度为 97.2 ％", "--format", "json"])
     assert out.exit_code == 0, out.output
     data = json.loads(out.output)
     (target,) = data["target"]["quantities"]
     assert (target["comparator"], target["value"], target["family"]) == (">=", 95.0, "percent")
     assert data["completion"]["tokens"] == ["满意度", "为", "97.2%"]
     assert data["comparison"]["verdict"] == "met"
+    (done,) = data["completion"]["quantities"]
+    assert done["span"] == [3, 9] and done["original_span"] == [3, 11]
 
 
 def test_explain_text_mentions_quantities():

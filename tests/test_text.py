@@ -12,6 +12,7 @@ from nlp_eval.text import (
     is_placeholder,
     is_template,
     normalize,
+    original_span,
     strip_prefix,
     tokens,
     tokens_many,
@@ -164,3 +165,19 @@ def test_fast_tokenizer_equals_private_jieba_reference():
 
 def test_traditional_tokens_equal_simplified():
     assert tokens("服務對象滿意度≥90%") == tokens("服务对象满意度≥90%")
+
+
+@pytest.mark.parametrize(
+    ("raw", "normalized_part", "original_part"),
+    [
+        ("  满意度 >= 95 %", "≥95%", ">= 95 %"),
+        ("實際完成４７１２人,滿意度達到９５％以上", "达到95%以上", "達到９５％以上"),
+        ("完成... ≥ 3次", "≥3次", "≥ 3次"),
+        ("满意度≥95%", "满意度", "满意度"),
+    ],
+)
+def test_original_span_maps_back_to_the_raw_text(raw, normalized_part, original_part):
+    cell = normalize(raw)
+    start = cell.index(normalized_part)
+    begin, end = original_span(raw, (start, start + len(normalized_part)))
+    assert raw[begin:end] == original_part
