@@ -159,9 +159,10 @@ def corpus(
     parquet: Annotated[bool, typer.Option(help="Also write .parquet tables.")] = False,
 ) -> None:
     """Boilerplate clusters, year-over-year carry-over, measures and distinctive terms."""
-    from nlp_eval.corpus import analyse, load, stderr_progress, write
+    from nlp_eval.corpus import analyse, load, prepare_output, stderr_progress, write
 
     with _one_line_errors():
+        prepare_output(out)
         table, problems = load(paths, stderr_progress)
         for problem in problems:
             typer.echo(f"nlp-eval: error: {problem}", err=True)

@@ -105,3 +105,16 @@ def test_seed_table_status_phrase_cluster():
     assert set(done["field"]) == {"completion"} and (done["kind"] == "short").all()
     assert not result.clusters["text"].str.contains("不涉及").any()
     assert result.carryover.empty  # one year only
+
+
+def test_bad_output_and_empty_input_are_one_line_errors(tmp_path):
+    blocker = tmp_path / "taken"
+    blocker.write_text("a file, not a directory")
+    runner = CliRunner()
+    result = runner.invoke(app, ["corpus", str(SONGGANG), "-o", str(blocker)])
+    assert result.exit_code == 2 and "cannot write" in result.output
+    assert "Traceback" not in result.output
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = runner.invoke(app, ["corpus", str(empty), "-o", str(tmp_path / "out")])
+    assert result.exit_code == 2 and "no pairs" in result.output

@@ -26,7 +26,7 @@ from nlp_eval.errors import NlpEvalError
 BY = ("year", "unit", "region")
 Progress = Callable[[str], None]
 
-__all__ = ["BY", "CorpusResult", "analyse", "load", "write"]
+__all__ = ["BY", "CorpusResult", "analyse", "load", "prepare_output", "write"]
 
 
 @dataclass
@@ -202,21 +202,32 @@ def _safe(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def prepare_output(out_dir: Path) -> None:
+    """Create the output directory up front, so a bad -o fails before a long analysis."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as err:
+        raise NlpEvalError(f"cannot write to {out_dir}: {err.strerror or err}") from err
+
+
 def write(result: CorpusResult, out_dir: Path, *, parquet: bool = False) -> list[Path]:
     """Write clusters, carryover, measures and terms (CSV, + Parquet) and the charts."""
     from nlp_eval.corpus.charts import charts
 
-    out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    for name in ("clusters", "carryover", "measures", "terms"):
-        frame = getattr(result, name)
-        path = out_dir / f"{name}.csv"
-        _safe(frame).to_csv(path, index=False, encoding="utf-8-sig")
-        written.append(path)
-        if parquet:
-            frame.to_parquet(out_dir / f"{name}.parquet", index=False)
-            written.append(out_dir / f"{name}.parquet")
-    written += charts(result.measures, out_dir, by=result.by)
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        for name in ("clusters", "carryover", "measures", "terms"):
+            frame = getattr(result, name)
+            path = out_dir / f"{name}.csv"
+            _safe(frame).to_csv(path, index=False, encoding="utf-8-sig")
+            written.append(path)
+            if parquet:
+                frame.to_parquet(out_dir / f"{name}.parquet", index=False)
+                written.append(out_dir / f"{name}.parquet")
+        written += charts(result.measures, out_dir, by=result.by)
+    except OSError as err:
+        raise NlpEvalError(f"cannot write to {out_dir}: {err.strerror or err}") from err
     return written
 
 
