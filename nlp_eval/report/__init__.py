@@ -68,6 +68,11 @@ def direction(label: str, target: str, lang: str = "zh") -> str:
     return template.format(target=short) if template else ""
 
 
+def _name(pair: dict[str, Any]) -> str:
+    """What a pair is about when it has no target text: its indicator, else its category."""
+    return str(pair.get("indicator") or pair.get("level2") or pair.get("level1") or "")
+
+
 def project_views(scores: Scores) -> list[dict[str, Any]]:
     """Projects in rank order, each with its pairs, their findings and the points they cost."""
     findings_by_row: dict[int, list[Any]] = defaultdict(list)
@@ -122,7 +127,7 @@ def project_views(scores: Scores) -> list[dict[str, Any]]:
                 "pair_score": _clean(round(pair["pair_score"], 1)),
                 "points_lost": round(pair["pair_lost"], 2),
                 "findings": findings,
-                "direction": direction(pair["label"], target, scores.lang),
+                "direction": direction(pair["label"], target or _name(pair), scores.lang),
                 "copied": None
                 if block or pair["label"] not in SHOWN_COPIES
                 else copied_span(target, completion),
