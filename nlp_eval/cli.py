@@ -157,6 +157,7 @@ def corpus(
     out: Annotated[Path, typer.Option("--output", "-o", help="Directory for tables and charts.")],
     by: Annotated[CorpusBy, typer.Option(help="Groups for measures and terms.")] = CorpusBy.year,
     parquet: Annotated[bool, typer.Option(help="Also write .parquet tables.")] = False,
+    lang: Annotated[ReportLang, typer.Option("--lang")] = ReportLang.zh,
 ) -> None:
     """Boilerplate clusters, year-over-year carry-over, measures and distinctive terms."""
     from nlp_eval.corpus import analyse, load, prepare_output, stderr_progress, write
@@ -170,7 +171,7 @@ def corpus(
             raise NlpEvalError("no pairs could be read")
         result = analyse(table, by=by.value, progress=stderr_progress)
         write(result, out, parquet=parquet)
-    typer.echo(result.summary())
+    typer.echo(result.summary(lang.value))
     if problems:
         raise typer.Exit(ExitStatus.BAD_INPUT)
 

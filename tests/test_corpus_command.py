@@ -25,7 +25,8 @@ def test_corpus_command_on_generated_files(tmp_path):
     bad.write_bytes(b"not a workbook")
     out = tmp_path / "out"
     result = CliRunner().invoke(
-        app, ["corpus", str(tmp_path / "gen" / "tables"), "-o", str(out), "--parquet"]
+        app,
+        ["corpus", str(tmp_path / "gen" / "tables"), "-o", str(out), "--parquet", "--lang", "en"],
     )
     assert result.exit_code == 2  # one unreadable file: reported, the batch went on
     assert "broken.xlsx" in result.output
@@ -57,6 +58,7 @@ def test_corpus_command_on_generated_files(tmp_path):
 def test_songgang_measures_by_unit(tmp_path):
     result = CliRunner().invoke(app, ["corpus", str(SONGGANG), "-o", str(tmp_path), "--by", "unit"])
     assert result.exit_code == 0, result.output
+    assert "雷同文本簇" in result.output  # the summary is Chinese by default
     measures = pd.read_csv(tmp_path / "measures.csv", keep_default_na=False)
     assert set(measures["level"]) == {"doc", "unit-year", "unit"}
     units = measures[measures["level"] == "unit"]

@@ -42,30 +42,66 @@ class CorpusResult:
     n_texts: int = 0
     problems: list[str] = field(default_factory=list)
 
-    def summary(self) -> str:
-        """A few lines for the terminal."""
+    def summary(self, lang: str = "zh") -> str:
+        """A few lines for the terminal, in Chinese (lang="zh") or English ("en")."""
+        words = _SUMMARY[lang]
         c = self.clusters
         heads = c.drop_duplicates("cluster")
-        short = heads[heads["kind"] == "short"]
+        copied = self.carryover
         lines = [
-            f"{self.n_pairs} pairs, {self.n_texts} texts; {len(heads)} boilerplate clusters "
-            f"({len(short)} of short status phrases) holding {len(c)} texts; "
-            f"{len(self.carryover)} pairs copied forward "
-            f"({int(self.carryover['unchanged'].sum()) if len(self.carryover) else 0} unchanged)"
+            words["head"].format(
+                pairs=self.n_pairs,
+                texts=self.n_texts,
+                clusters=len(heads),
+                short=int((heads["kind"] == "short").sum()),
+                members=len(c),
+                copied=len(copied),
+                unchanged=int(copied["unchanged"].sum()) if len(copied) else 0,
+            )
         ]
         for _, row in heads[heads["kind"] == "text"].head(5).iterrows():
             lines.append(
-                f"  #{row['cluster']} x{row['size']} {row['field']}s ({row['units']} units, "
-                f"{row['years']} years): "
-                f"{_clip(row['representative'])}"
+                words["cluster"].format(
+                    cluster=row["cluster"],
+                    size=row["size"],
+                    field=words[row["field"]],
+                    units=row["units"],
+                    years=row["years"],
+                    text=_clip(row["representative"]),
+                )
             )
-        year_rows = self.measures[self.measures["level"] == "year"]
-        for _, row in year_rows.iterrows():
+        for _, row in self.measures[self.measures["level"] == "year"].iterrows():
             lines.append(
-                f"  {row['year']}: boilerplate {_pct(row['boilerplate_share'])}, specificity "
-                f"{_pct(row['specificity'])}, stickiness {_pct(row['stickiness'])}"
+                words["year"].format(
+                    year=row["year"],
+                    boilerplate=_pct(row["boilerplate_share"]),
+                    specificity=_pct(row["specificity"]),
+                    stickiness=_pct(row["stickiness"]),
+                )
             )
         return "\n".join(lines)
+
+
+_SUMMARY = {
+    "zh": {
+        "head": "{pairs} 对指标，{texts} 条文本；雷同文本簇 {clusters} 个（其中简短状态语 {short} 个），"
+        "共 {members} 条；逐年照搬 {copied} 对（一字未改 {unchanged} 对）",
+        "cluster": "  #{cluster} ×{size} 条{field}（{units} 个单位，{years} 个年度）：{text}",
+        "year": "  {year}年：套话占比 {boilerplate}，具体性 {specificity}，沿用上年 {stickiness}",
+        "target": "目标",
+        "completion": "完成情况",
+    },
+    "en": {
+        "head": "{pairs} pairs, {texts} texts; {clusters} boilerplate clusters ({short} of short "
+        "status phrases) holding {members} texts; {copied} pairs copied forward "
+        "({unchanged} unchanged)",
+        "cluster": "  #{cluster} x{size} {field}s ({units} units, {years} years): {text}",
+        "year": "  {year}: boilerplate {boilerplate}, specificity {specificity}, "
+        "stickiness {stickiness}",
+        "target": "target",
+        "completion": "completion",
+    },
+}
 
 
 def _clip(text: str, width: int = 40) -> str:
