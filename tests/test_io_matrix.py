@@ -7,6 +7,7 @@ The pairs written into each sheet are the expected output; the reader never sees
 from __future__ import annotations
 
 import csv
+import functools
 import html
 import io
 from dataclasses import dataclass, field
@@ -325,13 +326,12 @@ def declaration(year: int) -> Sheet:
 
 def traditional(year: int) -> Sheet:
     """The national template as a mirror site shows it: every text in traditional characters."""
-    import opencc
-
-    conv = opencc.OpenCC("s2t").convert
+    to = conv("traditional")
     s = national(year)
-    return Sheet({k: conv(v) for k, v in s.cells.items()}, s.merges)
+    return Sheet({k: to(v) for k, v in s.cells.items()}, s.merges)
 
 
+@functools.cache
 def conv(layout: str):
     """The text transform a layout applies (s2t for the mirror-site variant)."""
     if layout != "traditional":
