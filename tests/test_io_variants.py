@@ -364,3 +364,32 @@ def test_total_row_closes_the_indicator_table(tmp_path):
         95,
         95,
     )
+
+
+@pytest.mark.parametrize(
+    ("title", "info"),
+    [
+        (
+            "2020年深圳市龙岗区文化产业促进中心部门预算项目绩效自评表",
+            {"year": 2020, "unit": "深圳市龙岗区文化产业促进中心", "region": "深圳市龙岗区"},
+        ),
+        (
+            "湘潭县水利局2022年度项目支出绩效自评表",
+            {"year": 2022, "unit": "湘潭县水利局", "region": "湘潭县"},
+        ),
+        (
+            "2021年度曲靖市麒麟區住房和城鄉建設局項目支出績效自評表",
+            {"year": 2021, "unit": "曲靖市麒麟區住房和城鄉建設局", "region": "曲靖市麒麟區"},
+        ),
+        (
+            "2022年度衔接推进乡村振兴补助资金项目绩效自评表",
+            {"year": 2022, "project": "衔接推进乡村振兴补助资金"},
+        ),
+        ("项目支出绩效自评表(2021年度)", {"year": 2021}),
+        ("2023年二级项目支出绩效目标申报表", {"year": 2023}),
+    ],
+)
+def test_title_info(title, info):
+    from nlp_eval.io.layout import title_info
+
+    assert title_info(title) == info

@@ -54,6 +54,9 @@ _REGION = re.compile(r"^(.{2,8}?(?:省|自治区))?(.{2,9}?(?:市|自治州|州|
 _UNIT_SUFFIX = re.compile(
     r"(中心|局|委员会|委|办公室|办|院|所|站|馆|队|会|部|厅|处|街道|镇|乡|公司|学校|中学|小学|医院)$"
 )
+_TITLE_PROJECT = re.compile(
+    r"^(?:(?:19|20)\d{2}\s*年度?)?(?P<project>(?!\d|二级|部门|项目支出)\S+?)(?:项目)?(?:支出)?绩效(?:自评|目标申报|目标)表"
+)
 _AREA_SUFFIX = re.compile(r"(省|自治区|市|自治州|州|盟|区|县|旗)$")
 _CODE_YEAR = re.compile(r"^\d{6}(\d{2})\d{8,}$")
 
@@ -84,25 +87,40 @@ def year_of_code(code: str) -> int | None:
 
 
 def title_info(text: str) -> dict[str, object]:
-    """Year, unit and region from a title such as 2020年深圳市龙岗区…中心部门预算项目绩效自评表."""
+    """Year, unit and region from a title such as 2020年深圳市龙岗区…中心部门预算项目绩效自评表.
+
+    A title naming a fund or project instead of a unit (2022年度衔接推进乡村振兴补助资金项目
+    绩效自评表) gives `project`, used when the table has no 项目名称 cell.
+    """
     info: dict[str, object] = {}
-    text = simplified(text)  # matching only: the unit is then taken from the simplified title
-    if m := _YEAR.search(text):
+    written = text.strip()
+    simple = simplified(written)  # matched in simplified form, taken as written
+    same = len(simple) == len(written)
+    if m := _YEAR.search(simple):
         info["year"] = int(m.group(1))
-    if m := _TITLE_UNIT.match(text.strip()):
-        unit = m.group("unit").strip(" 　-—_")
+    if m := _TITLE_UNIT.match(simple):
+        start, end = m.span("unit")
+        unit = (written[start:end] if same else m.group("unit")).strip(" 　-—_")
         # a unit name ends like one (…局, …中心, …街道办事处) or is an administrative area;
         # 项目 / 二级 / a fund's name in that place are not units
-        if 2 <= len(unit) <= 40 and (_UNIT_SUFFIX.search(unit) or _AREA_SUFFIX.search(unit)):
+        if 2 <= len(unit) <= 40 and (
+            _UNIT_SUFFIX.search(simplified(unit)) or _AREA_SUFFIX.search(unit)
+        ):
             info["unit"] = unit
             info["region"] = region_of(unit)
+        elif (p := _TITLE_PROJECT.match(simple)) and len(p.group("project")) >= 4:
+            start, end = p.span("project")
+            info["project"] = written[start:end] if same else p.group("project")
     return info
 
 
 def region_of(unit: str) -> str:
-    """The administrative prefix of a unit name (深圳市龙岗区文化… -> 深圳市龙岗区), else ""."""
-    m = _REGION.match(unit)
-    return m.group(0) if m else ""
+    """The administrative prefix of a unit name (深圳市龙岗区文化… -> 深圳市龙岗区), as written."""
+    simple = simplified(unit)
+    m = _REGION.match(simple)
+    if not m:
+        return ""
+    return unit[: m.end()] if len(simple) == len(unit) else m.group(0)
 
 
 def looks_like_title(text: str) -> bool:
@@ -155,13 +173,15 @@ class Context:
     level1: str = ""
     level2: str = ""
     level_weight: float | None = None
+    title_project: str = ""
 
     def base(self) -> dict:
+        unit = self.project_unit or self.unit or self.dept
         return {
-            "unit": self.project_unit or self.unit or self.dept,
-            "region": self.region,
+            "unit": unit,
+            "region": self.region or region_of(unit),
             "year": self.year,
-            "project": self.project,
+            "project": self.project or self.title_project,
         }
 
 
@@ -359,6 +379,7 @@ def _kv_row(r, cells, keys, sink: Sink, ctx: Context, pending_goal):
             return _apply_key(key, [(r, c, value)], sink, ctx, pending_goal, whole=text)
         if looks_like_title(text):
             info = title_info(text)
+            ctx.title_project = str(info.get("project", ""))
             ctx.year = info.get("year", ctx.year)  # type: ignore[assignment]
             ctx.unit = str(info.get("unit", ctx.unit))
             ctx.region = str(info.get("region", ctx.region))
