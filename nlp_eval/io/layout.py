@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from nlp_eval.io.grids import Grid
 from nlp_eval.io.headers import (
     COLUMN_FIELDS,
+    MONEY_UNITS,
     Key,
     level_of,
     lookup,
@@ -450,6 +451,10 @@ def _apply_key(key: Key, values, sink: Sink, ctx: Context, pending_goal, whole: 
         ctx.level1 = ctx.level2 = ""
         consumed()
         return None
+    if f == "unit" and text in MONEY_UNITS:  # 单位 | 万元
+        ctx.money_unit = text
+        consumed()
+        return pending_goal
     if f == "unit":
         ctx.project_unit = text
         consumed()
