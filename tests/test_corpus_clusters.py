@@ -163,3 +163,21 @@ def test_copy_forward_with_the_year_changed_counts_as_carried():
     pairs = year_pairs(texts(tidy(rows)))
     assert len(pairs) == 1  # 2022 -> 2024 is not consecutive
     assert pairs["unchanged"].iloc[0] and pairs["year_to"].iloc[0] == 2022
+
+
+def test_a_phrase_found_in_last_years_paragraph_is_not_a_copy_forward():
+    paragraph = (
+        "该项目经费按财务制度，经相关部门审核后，按时支出相关费用，服务得到群众好评，满意度提升明显"
+    )
+    rows = [
+        {"unit": "街道", "project": "经费", "year": 2022, "doc": "a", "target": paragraph},
+        {"unit": "街道", "project": "经费", "year": 2023, "doc": "b", "target": "得到提升"},
+        {"unit": "街道", "project": "补贴", "year": 2022, "doc": "a", "target": paragraph},
+        {"unit": "街道", "project": "补贴", "year": 2023, "doc": "b", "target": "按时支出相关费用"},
+    ]
+    pairs = year_pairs(texts(tidy(rows))).set_index("project")
+    # 得, 到, 提, 升 occur in order in the paragraph, but scattered: nothing carried
+    assert pairs.loc["经费", "carried"] == 0
+    # a phrase of last year's paragraph: all of it carried, little of the paragraph kept
+    assert pairs.loc["补贴", "carried"] == 1.0 and pairs.loc["补贴", "kept"] < 0.5
+    assert copied_forward(pairs.reset_index()).empty

@@ -4,21 +4,29 @@ Two cells are the same place in consecutive years when unit, project name, level
 indicator name and field agree (names compared on their key: no spaces, no punctuation, so
 "“宝安第一课”常态化培训经费" and "宝安第一课常态化培训经费" match); when a place holds several
 cells in the earlier year (projects of the same name), a later cell pairs with the one it
-carries most from. Projects renamed between years are not paired. The share of the later text carried over is the longest common
-subsequence of the two keys over the later key's length, with four-digit years masked
-(writing 2023年 where last year said 2022年 is still copying forward). A pair is copied
-forward when that share is at least COPIED; `unchanged` marks identical keys.
+carries most from. Projects renamed between years are not paired.
+
+`carried` is the share of the later text found in the earlier one: the aligned runs of at
+least MIN_RUN characters (the whole text when shorter) of the two keys, over the later key's
+length, with four-digit years masked (writing 2023年 where last year said 2022年 is still
+copying forward). Scattered single characters do not count, so 得到提升 is not carried from a
+long paragraph that happens to contain 得, 到, 提 and 升 in that order. `kept` is the same
+share of the earlier text. A pair is copied forward when carried ≥ COPIED and kept ≥ KEPT
+(a short phrase found inside last year's paragraph is not that paragraph copied forward);
+`unchanged` marks identical keys.
 """
 
 from __future__ import annotations
 
 import re
+from difflib import SequenceMatcher
 
 import numpy as np
 import pandas as pd
-from rapidfuzz.distance import LCSseq
 
 COPIED = 0.9
+KEPT = 0.5
+MIN_RUN = 4
 PLACE = ("unit", "_project", "level1", "level2", "_indicator", "field")
 CARRYOVER_COLUMNS = (
     "unit",
@@ -34,6 +42,7 @@ CARRYOVER_COLUMNS = (
     "source_from",
     "source_to",
     "carried",
+    "kept",
     "unchanged",
     "text_from",
     "text_to",
@@ -45,6 +54,16 @@ _YEAR = re.compile(r"(?:19|20)[0-9]{2}")
 
 def _masked(keys: pd.Series) -> pd.Series:
     return keys.str.replace(_YEAR, "Y", regex=True)
+
+
+def _shared(earlier: str, later: str) -> int:
+    """Characters of `later` in runs of at least MIN_RUN aligned with `earlier`."""
+    if earlier == later:
+        return len(later)
+    run = min(MIN_RUN, len(later), len(earlier))
+    # difflib takes the longest common run first (an LCS alignment may split it)
+    blocks = SequenceMatcher(None, earlier, later, autojunk=False).get_matching_blocks()
+    return sum(block.size for block in blocks if block.size >= run)
 
 
 def year_pairs(texts: pd.DataFrame) -> pd.DataFrame:
@@ -64,14 +83,16 @@ def year_pairs(texts: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=list(CARRYOVER_COLUMNS))
     pairs["year_to"] = pairs["year"]
     pairs["year_from"] = pairs["year"] - 1
-    later = pairs["_masked_to"].to_numpy()
+    earlier_keys, later_keys = pairs["_masked_from"].tolist(), pairs["_masked_to"].tolist()
     common = np.fromiter(
-        (LCSseq.similarity(a, b) for a, b in zip(pairs["_masked_from"], later, strict=True)),
+        (_shared(a, b) for a, b in zip(earlier_keys, later_keys, strict=True)),
         dtype=np.float64,
         count=len(pairs),
     )
-    lengths = np.fromiter((len(b) for b in later), dtype=np.float64, count=len(pairs))
-    pairs["carried"] = np.round(common / np.maximum(lengths, 1), 4)
+    later_len = np.fromiter(map(len, later_keys), dtype=np.float64, count=len(pairs))
+    earlier_len = np.fromiter(map(len, earlier_keys), dtype=np.float64, count=len(pairs))
+    pairs["carried"] = np.round(common / np.maximum(later_len, 1), 4)
+    pairs["kept"] = np.round(common / np.maximum(earlier_len, 1), 4)
     pairs["unchanged"] = pairs["_masked_from"] == pairs["_masked_to"]
     pairs = pairs.sort_values(["carried", "row_from"], ascending=[False, True], kind="stable")
     pairs = pairs.drop_duplicates(["row_to", "field"])
@@ -84,4 +105,5 @@ def year_pairs(texts: pd.DataFrame) -> pd.DataFrame:
 
 def copied_forward(pairs: pd.DataFrame, *, threshold: float = COPIED) -> pd.DataFrame:
     """The pairs whose later text is (near-)entirely carried over from the earlier one."""
-    return pairs[pairs["carried"] >= threshold].reset_index(drop=True)
+    copied = (pairs["carried"] >= threshold) & (pairs["kept"] >= KEPT)
+    return pairs[copied].reset_index(drop=True)
