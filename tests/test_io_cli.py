@@ -103,3 +103,13 @@ def test_encrypted_ole_detected_whatever_the_suffix(tmp_path):
 def test_unwritable_output_is_one_line():
     result = run(str(SEED), "-o", "/nonexistent-dir/out.csv")
     assert result.exit_code == 2 and "cannot write" in result.stderr
+
+
+def test_truncated_xls_keeps_stdout_clean(tmp_path):
+    broken = tmp_path / "broken.xls"
+    broken.write_bytes((FIX / "poverty_2021_funan.xls").read_bytes()[:3000])
+    result = run(str(SEED), str(broken))
+    assert result.exit_code == 2
+    assert result.stdout.splitlines()[0] == ",".join(COLUMNS)
+    assert "WARNING" not in result.stdout
+    assert f"{broken}: corrupt .xls workbook" in result.stderr

@@ -155,6 +155,15 @@ def _units_by_code(rows: list[dict]) -> None:
 
 def read_file(path: Path) -> list[Sink]:
     """One file -> one Sink per grid (rows, unplaced and consumed cells); ReadError if unreadable."""
+    try:
+        return _read_file(path)
+    except ReadError:
+        raise
+    except Exception as err:  # a reader bug must cost one file, never the batch or a traceback
+        raise ReadError(f"{path}: cannot read ({type(err).__name__}: {err})") from err
+
+
+def _read_file(path: Path) -> list[Sink]:
     grids = read_grids(path)
     doc = path.stem
     sinks = []

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import datetime as _dt
+import io
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -149,7 +150,8 @@ def read_xls(path: Path) -> list[Grid]:
     import xlrd
 
     try:
-        book = xlrd.open_workbook(str(path), formatting_info=True)
+        # xlrd prints its warnings to stdout unless given a log file: keep stdout for the table
+        book = xlrd.open_workbook(str(path), formatting_info=True, logfile=io.StringIO())
     except xlrd.biffh.XLRDError as err:
         if "encrypt" in str(err).lower():
             raise ReadError(f"{path}: password-protected workbook") from None
