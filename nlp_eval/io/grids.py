@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import io
+import warnings
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -124,7 +125,9 @@ def read_xlsx(path: Path) -> list[Grid]:
     import openpyxl
 
     try:
-        wb = openpyxl.load_workbook(path, data_only=True)
+        with warnings.catch_warnings():  # "extension not supported" notes are no news to a reader
+            warnings.simplefilter("ignore")
+            wb = openpyxl.load_workbook(path, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as err:
         raise ReadError(f"{path}: corrupt or truncated workbook ({type(err).__name__})") from None
     except Exception as err:  # openpyxl raises its own InvalidFileException and XML errors
@@ -439,7 +442,8 @@ def read_grids(path: Path) -> list[Grid]:
     if not head:
         raise ReadError(f"{path}: empty file")
     if _is_encrypted_ole(head, path):
-        raise ReadError(f"{path}: password-protected workbook")
+        kind = "document" if suffix == ".docx" else "workbook"
+        raise ReadError(f"{path}: password-protected {kind}")
     reader = READERS[suffix]
     if suffix in (".xlsx", ".xlsm", ".docx") and head.startswith(OLE_MAGIC):
         reader = read_xls  # an old binary workbook saved with a new suffix
