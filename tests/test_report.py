@@ -165,6 +165,9 @@ def test_xlsx_has_summary_and_pairs_with_colours_comments_and_neutralised_cells(
     values = [c.value for row in book.worksheets[1].iter_rows() for c in row]
     values += [c.value for ws in book.worksheets for row in ws.iter_rows() for c in row]
     assert "'" + FORMULA in values and FORMULA not in values
+    findings_col = head.index("问题与建议") + 1
+    texts = [pairs.cell(r, findings_col).value or "" for r in range(2, pairs.max_row + 1)]
+    assert any("C001 error" in t and "→ 写实际数量。" in t for t in texts)
     assert all(c.data_type != "f" for ws in book.worksheets for row in ws.iter_rows() for c in row)
     hostile_target = next(
         pairs.cell(r, target_col) for r in range(2, pairs.max_row + 1)
@@ -220,6 +223,18 @@ def test_score_html_and_xlsx_of_the_seed(tmp_path):
     assert "<mark" in text and "改写方向" in text
     pairs = load_workbook(book).worksheets[1]
     assert any(c.comment for row in pairs.iter_rows() for c in row)
+
+
+def test_the_note_after_the_seed_table_is_kept_in_json_and_html_but_not_ranked(tmp_path):
+    document = json.loads(invoke(SEED, "-f", "json").stdout)
+    notes = [p["completion"] for n in document["notes"] for p in n["pairs"]]
+    assert any("打补丁" in text for text in notes)
+    assert all(p["project"] for p in document["projects"])
+    page = tmp_path / "seed.html"
+    assert invoke(SEED, "-f", "html", "-o", page, "--lang", "en").exit_code == 0
+    text = page.read_text(encoding="utf-8")
+    assert "打补丁" in text and "Document notes" in text
+    assert '<html lang="en">' in text and "Rewrite direction" in text
 
 
 def test_score_bad_input_is_one_line_and_exit_2(tmp_path):

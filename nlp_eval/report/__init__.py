@@ -73,8 +73,8 @@ def _name(pair: dict[str, Any]) -> str:
     return str(pair.get("indicator") or pair.get("level2") or pair.get("level1") or "")
 
 
-def project_views(scores: Scores) -> list[dict[str, Any]]:
-    """Projects in rank order, each with its pairs, their findings and the points they cost."""
+def _pair_views(scores: Scores, pairs: Any) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """Views of the given rows of scores.pairs, grouped by (doc, project), in table order."""
     findings_by_row: dict[int, list[Any]] = defaultdict(list)
     for finding in scores.findings:
         findings_by_row[finding.row].append(finding)
@@ -86,7 +86,7 @@ def project_views(scores: Scores) -> list[dict[str, Any]]:
             label_losses[loss["row"]].append(loss)
     pairs_by_project: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     blocks = {group for group, on in settings().get("blocks", {}).items() if on}
-    for pair in scores.pairs.to_dict("records"):
+    for pair in pairs.to_dict("records"):
         row = pair["row"]
         block = pair["level1"] in blocks
         target, completion = str(pair.get("target") or ""), str(pair.get("completion") or "")
@@ -132,14 +132,28 @@ def project_views(scores: Scores) -> list[dict[str, Any]]:
                 if block or pair["label"] not in SHOWN_COPIES
                 else copied_span(target, completion),
                 "block": block,
+                # labels matter on indicator, overall and n/a pairs, not on figures or notes
+                "labelled": bool(pair["group"]) and not block,
             }
         )
+    return pairs_by_project
+
+
+def project_views(scores: Scores) -> list[dict[str, Any]]:
+    """Projects in rank order, each with its pairs, their findings and the points they cost."""
+    pairs_by_project = _pair_views(scores, scores.pairs[scores.pairs["project"] != ""])
     views = []
     for project in scores.projects.to_dict("records"):
         project = {key: _clean(value) for key, value in project.items()}
         project["pair_list"] = pairs_by_project[(project["doc"], project["project"])]
         views.append(project)
     return views
+
+
+def note_views(scores: Scores) -> list[dict[str, Any]]:
+    """Rows of no project (the free notes after a table), per document: kept, never scored."""
+    notes = _pair_views(scores, scores.pairs[scores.pairs["project"] == ""])
+    return [{"doc": doc, "pair_list": pairs} for (doc, _), pairs in notes.items()]
 
 
 def _writers() -> dict[str, Callable[[Scores, IO[Any]], None]]:

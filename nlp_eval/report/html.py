@@ -10,7 +10,7 @@ from string import Template
 from typing import IO, Any
 
 from nlp_eval.records import LABELS
-from nlp_eval.report import project_views, words
+from nlp_eval.report import note_views, project_views, words
 from nlp_eval.safe import escape
 from nlp_eval.score import Scores
 
@@ -138,7 +138,7 @@ def _pair_rows(pair: dict[str, Any], w: dict[str, str]) -> str:
     completion = pair["completion"]
     if not completion and pair["value"] is not None:
         completion = f"{pair['value']:g}"  # budget figures carry a number, not text
-    label = "" if pair["block"] else pair["label"]  # figures have no narrative label
+    label = pair["label"] if pair["labelled"] else ""
     chip = (
         f'<span class="label label-{escape(label)}">{escape(w.get(label, label))}</span>'
         if label
@@ -161,7 +161,7 @@ def _pair_rows(pair: dict[str, Any], w: dict[str, str]) -> str:
     return row
 
 
-def _details(views: list[dict[str, Any]], w: dict[str, str]) -> str:
+def _details(views: list[dict[str, Any]], notes: list[dict[str, Any]], w: dict[str, str]) -> str:
     head = "".join(
         f"<th>{escape(w[k])}</th>" for k in ("indicator", "target", "completion", "label")
     )
@@ -175,6 +175,14 @@ def _details(views: list[dict[str, Any]], w: dict[str, str]) -> str:
             f'<p class="meta">{meta} · {escape(w["points_lost"])} {p["points_lost"]:.1f}</p>'
             f'<table class="pairs"><thead><tr>{head}</tr></thead><tbody>'
             + "".join(_pair_rows(pair, w) for pair in p["pair_list"])
+            + "</tbody></table></section>"
+        )
+    for note in notes:  # the free text after a table belongs to its document: shown, not scored
+        out.append(
+            f'<section class="project" data-name="{escape(note["doc"])}">'
+            f"<h3>{escape(w['notes'])}: {escape(note['doc'])}</h3>"
+            f'<table class="pairs"><thead><tr>{head}</tr></thead><tbody>'
+            + "".join(_pair_rows(pair, w) for pair in note["pair_list"])
             + "</tbody></table></section>"
         )
     return "\n".join(out)
@@ -195,6 +203,6 @@ def write(scores: Scores, stream: IO[str]) -> None:
         only_flagged=escape(w["only_flagged"]),
         summary=_summary(scores, w),
         ranking=_ranking(views, w),
-        details=_details(views, w),
+        details=_details(views, note_views(scores), w),
     )
     stream.write(page)

@@ -8,7 +8,7 @@ from typing import IO, Any
 
 from nlp_eval import safe
 from nlp_eval.records import LABELS
-from nlp_eval.report import _clean, project_views
+from nlp_eval.report import _clean, note_views, project_views
 from nlp_eval.score import Scores
 
 JSON_SCHEMA = "nlp-eval.score/1"
@@ -48,7 +48,7 @@ def write_json(scores: Scores, stream: IO[str]) -> None:
     for view in project_views(scores):
         pairs = view.pop("pair_list")
         view["pair_count"] = view.pop("pairs")
-        view["pairs"] = [{**p, "copied": _spans(p["copied"])} for p in pairs]
+        view["pairs"] = [_json_pair(p) for p in pairs]
         projects.append(view)
     document = {
         "schema": JSON_SCHEMA,
@@ -56,14 +56,19 @@ def write_json(scores: Scores, stream: IO[str]) -> None:
         "documents": _records(scores.documents),
         "units": _records(scores.units),
         "projects": projects,
+        "notes": [
+            {"doc": note["doc"], "pairs": [_json_pair(p) for p in note["pair_list"]]}
+            for note in note_views(scores)
+        ],
         "problems": scores.problems,
     }
     json.dump(document, stream, ensure_ascii=False, indent=1)
     stream.write("\n")
 
 
-def _spans(copied: Any) -> dict[str, list[int]] | None:
-    if not copied:
-        return None
-    (ts, te), (cs, ce) = copied
-    return {"target": [ts, te], "completion": [cs, ce]}
+def _json_pair(pair: dict[str, Any]) -> dict[str, Any]:
+    """A pair view for json: the copied span as {"target": [start, end], "completion": [...]}."""
+    if not pair["copied"]:
+        return pair
+    (ts, te), (cs, ce) = pair["copied"]
+    return {**pair, "copied": {"target": [ts, te], "completion": [cs, ce]}}

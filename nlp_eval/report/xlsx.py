@@ -31,9 +31,17 @@ PAIR_COLUMNS = (
     "pair_score",
     "points_lost",
     "codes",
+    "finding_text",
     "direction",
 )
-WIDE = {"target": 50, "completion": 50, "direction": 40, "project": 24, "doc": 20}
+WIDE = {
+    "target": 50,
+    "completion": 50,
+    "finding_text": 60,
+    "direction": 40,
+    "project": 24,
+    "doc": 20,
+}
 AUTHOR = "nlp-eval"
 
 
@@ -64,10 +72,8 @@ def _summary(book: Workbook, scores: Scores, w: dict[str, str]) -> None:
             _append(extra, [record[c] for c in columns])
 
 
-def _flag(cell: Any, findings: list[dict[str, Any]]) -> None:
-    """Colour a cell by its worst finding and comment it with every message and suggestion."""
-    worst = max(findings, key=lambda f: SEVERITY_RANK.get(f["severity"], 0))
-    cell.fill = PatternFill("solid", start_color=SEVERITY_FILL.get(worst["severity"], "FFEB9C"))
+def _lines(findings: list[dict[str, Any]]) -> list[str]:
+    """Each finding as "CODE severity (-points): message" and "→ suggestion"."""
     lines = []
     for f in findings:
         head = f"{f['code']} {f['severity']}".strip()
@@ -75,6 +81,14 @@ def _flag(cell: Any, findings: list[dict[str, Any]]) -> None:
         lines.append(f"{head}{points}: {f['message']}".rstrip(": "))
         if f["suggestion"]:
             lines.append(f"→ {f['suggestion']}")
+    return lines
+
+
+def _flag(cell: Any, findings: list[dict[str, Any]]) -> None:
+    """Colour a cell by its worst finding and comment it with every message and suggestion."""
+    worst = max(findings, key=lambda f: SEVERITY_RANK.get(f["severity"], 0))
+    cell.fill = PatternFill("solid", start_color=SEVERITY_FILL.get(worst["severity"], "FFEB9C"))
+    lines = _lines(findings)
     comment = Comment(safe.xlsx_cell("\n".join(lines)), AUTHOR)
     comment.width, comment.height = 400, min(60 + 40 * len(lines), 400)
     cell.comment = comment
@@ -86,16 +100,18 @@ def _pairs(book: Workbook, scores: Scores, w: dict[str, str]) -> None:
     target_col = PAIR_COLUMNS.index("target") + 1
     completion_col = PAIR_COLUMNS.index("completion") + 1
     wrap = Alignment(wrap_text=True, vertical="top")
+    wrapped = [PAIR_COLUMNS.index(c) + 1 for c in ("target", "completion", "finding_text")]
     row = 1  # openpyxl's max_row scans every cell: count rows here instead
     for project in project_views(scores):
         for pair in project["pair_list"]:
             codes = " ".join(f["code"] for f in pair["findings"])
             values = {**pair, "rank": project["rank"], "project": project["project"],
-                      "doc": project["doc"], "codes": codes}  # fmt: skip
+                      "doc": project["doc"], "codes": codes,
+                      "finding_text": "\n".join(_lines(pair["findings"]))}  # fmt: skip
             _append(sheet, [values[c] for c in PAIR_COLUMNS])
             row += 1
-            sheet.cell(row, target_col).alignment = wrap
-            sheet.cell(row, completion_col).alignment = wrap
+            for column in wrapped:
+                sheet.cell(row, column).alignment = wrap
             on_target = [f for f in pair["findings"] if f["field"] == "target"]
             on_completion = [f for f in pair["findings"] if f["field"] != "target"]
             if on_target:
