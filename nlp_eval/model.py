@@ -204,6 +204,20 @@ def probabilities(
     model: Model, pairs: pd.DataFrame, findings: Iterable[Finding] = ()
 ) -> np.ndarray:
     """Class probabilities (rows × model.classes) for prepared pairs."""
+    # Identical pairs get identical features: score each distinct one once.
+    key = pairs["t"] + "\x1f" + pairs["c"] + "\x1f" + pairs["indicator"] + "\x1f" + pairs["level2"]
+    codes, uniques = pd.factorize(key)
+    if len(uniques) < len(pairs):
+        first = np.full(len(uniques), -1)
+        first[codes[::-1]] = np.arange(len(codes))[::-1]
+        position = {int(row): i for i, row in enumerate(first)}
+        kept = [f._replace(row=position[f.row]) for f in findings if f.row in position]
+        distinct = pairs.iloc[first].reset_index(drop=True)
+        return _probabilities(model, distinct, kept)[codes]
+    return _probabilities(model, pairs, findings)
+
+
+def _probabilities(model: Model, pairs: pd.DataFrame, findings: Iterable[Finding]) -> np.ndarray:
     inputs = _inputs(pairs, findings)
     numbers = inputs.reindex(columns=list(model.numeric), fill_value=0.0).to_numpy(dtype=np.float64)
     scale = np.where(model.scale == 0, 1.0, model.scale)

@@ -235,7 +235,7 @@ def findings_of(rule: Rule, hits: pd.DataFrame, pairs: pd.DataFrame, lang: str) 
     message, suggestion = rule.message[lang], rule.suggestion[lang]
     used = set(_FIELD.findall(message + suggestion))
     rows = hits.index.to_numpy()
-    columns = {c: pairs[c].to_numpy()[rows] for c in used if c in pairs and c not in hits}
+    columns = kinds.message_fields(pairs, rows, [c for c in used if c not in hits])
     columns.update({c: hits[c].to_numpy() for c in hits.columns if c in used})
     spans = hits["span"].to_numpy() if "span" in hits else [None] * len(rows)
     where = hits["field"].to_numpy() if "field" in hits else [rule.field] * len(rows)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import numpy as np
@@ -40,22 +40,6 @@ KINDS: tuple[str, ...] = (
 )
 
 TEXT_COLUMNS = ("doc", "unit", "project", "level1", "level2", "indicator", "target", "completion")
-# Fields every message may use besides the kind's own ones.
-MESSAGE_COLUMNS = (
-    "project",
-    "level1",
-    "level2",
-    "indicator",
-    "target",
-    "completion",
-    "reason",
-    "measure",
-    "goal",
-    "weight",
-    "points",
-    "note",
-    "confidence",
-)
 INDICATOR_LEVELS = ("产出", "效益", "满意度")
 
 
@@ -84,18 +68,6 @@ def _map_unique(values: pd.Series, func: Callable[[str], Any]) -> pd.Series:
     mapped = np.empty(len(uniques), dtype=object)
     mapped[:] = [func(u) for u in uniques.tolist()]
     return pd.Series(mapped[codes], index=values.index)
-
-
-def _map_pairs(left: pd.Series, right: pd.Series, func: Callable[[str, str], Any]) -> pd.Series:
-    """func over each distinct (left, right) pair once."""
-    a, a_uniques = pd.factorize(left)
-    b, b_uniques = pd.factorize(right)
-    codes, pairs_ = pd.factorize(a.astype(np.int64) * (len(b_uniques) + 1) + b)
-    a_list, b_list = a_uniques.tolist(), b_uniques.tolist()
-    width = len(b_uniques) + 1
-    mapped = np.empty(len(pairs_), dtype=object)
-    mapped[:] = [func(a_list[k // width], b_list[k % width]) for k in pairs_.tolist()]
-    return pd.Series(mapped[codes], index=left.index)
 
 
 @cache
@@ -173,15 +145,12 @@ def prepare(table: pd.DataFrame, features: pd.DataFrame | None = None) -> pd.Dat
     p["c_blank"] = _map_unique(p["completion"], text.is_placeholder).astype(bool)
     p["t_measurable"] = _map_unique(p["t"], lambda s: bool(_MEASURABLE.search(s))).astype(bool)
     p["c_measurable"] = _map_unique(p["c"], lambda s: bool(_MEASURABLE.search(s))).astype(bool)
-    parts = _map_unique(p["target"], _measure_and_goal).tolist()
-    p["measure"] = pd.Series([m for m, _ in parts], index=p.index, dtype="str")
-    p["goal"] = pd.Series([g for _, g in parts], index=p.index, dtype="str")
-    p["measure"] = p["measure"].where(p["measure"] != "", p["indicator"])
     p["t_blank"] |= p["t"] == ""
     p["c_blank"] |= p["c"] == ""
     p["c_mark"] = p["c"].isin(_MARKS)
-    p["t_content"] = _map_unique(p["t"], _content_length).astype(int)
-    p["new_number"] = _map_pairs(p["t"], p["c"], _has_new_number).astype(bool)
+    p["no_reason"] = (p["r"].str.strip(" 。.") == "") | _map_unique(
+        p["reason"], _is_na_text
+    ).astype(bool)
     p["is_indicator"] = p["level1"].isin(INDICATOR_LEVELS) | (p["level1"] == "")
     verdict = p["f_verdict"]
     p["a_met"] = np.where(
@@ -191,7 +160,20 @@ def prepare(table: pd.DataFrame, features: pd.DataFrame | None = None) -> pd.Dat
     return p
 
 
-def _measure_and_goal(target: str) -> tuple[str, str]:
+def message_fields(pairs: pd.DataFrame, rows: np.ndarray, names: Iterable[str]) -> dict:
+    """Pair fields a message may use, for the rows of its hits: columns, measure and goal."""
+    # Take the rows first: converting a whole Arrow string column costs more than the rule.
+    out = {n: pairs[n].take(rows).tolist() for n in names if n in pairs}
+    if {"measure", "goal"} & set(names):
+        parts = [measure_and_goal(t) for t in pairs["target"].take(rows).tolist()]
+        indicators = pairs["indicator"].take(rows).tolist()
+        out["measure"] = [m or i for (m, _), i in zip(parts, indicators, strict=True)]
+        out["goal"] = [g for _, g in parts]
+    return out
+
+
+@lru_cache(maxsize=1 << 16)
+def measure_and_goal(target: str) -> tuple[str, str]:
     """Split 相关设备使用者对设备情况满意度≥95% into the measure and the goal ≥95%."""
     from nlp_eval import numbers
 
@@ -269,9 +251,13 @@ def phrase(
     hit = pairs.index[np.asarray(mask, dtype=bool)]
     raw = pairs[field]
     span = pd.Series([None] * len(pairs), index=pairs.index, dtype=object)
-    for row in hit:
-        start = raw.at[row].find(found.at[row])
-        span.at[row] = (start, start + len(found.at[row])) if start >= 0 else None
+    raw_hit, found_hit = raw.loc[hit].tolist(), found.loc[hit].tolist()
+    starts = [r.find(f) for r, f in zip(raw_hit, found_hit, strict=True)]
+    span.loc[hit] = pd.Series(
+        [(a, a + len(f)) if a >= 0 else None for a, f in zip(starts, found_hit, strict=True)],
+        index=hit,
+        dtype=object,
+    )
     return _hits(mask, pairs.index, match=found, span=span)
 
 
@@ -320,17 +306,16 @@ def copy(
     of min_words characters when the target has no number (逐步完善 is a grade).
     """
     ratio = pairs["f_stripped_ratio"].astype(float)
-    content = pairs["t_content"]
-    has_number = pairs["f_target_quantities"].astype(int) > 0
-    enough = np.where(has_number, content >= min_content, content >= min_words)
-    mask = (
-        (ratio >= min_ratio)
-        & (ratio < max_ratio)
-        & enough
-        & ~pairs["new_number"]
-        & ~pairs["t_na"]
-        & ~pairs["c_blank"]
-    )
+    mask = (ratio >= min_ratio) & (ratio < max_ratio) & ~pairs["t_na"] & ~pairs["c_blank"]
+    rows = pairs.index[mask.to_numpy()]
+    if len(rows):  # the costlier checks only on the few near-identical pairs
+        t, c = pairs.loc[rows, "t"].tolist(), pairs.loc[rows, "c"].tolist()
+        numbered = (pairs.loc[rows, "f_target_quantities"].astype(int) > 0).tolist()
+        keep = [
+            _content_length(a) >= (min_content if n else min_words) and not _has_new_number(a, b)
+            for a, b, n in zip(t, c, numbered, strict=True)
+        ]
+        mask.loc[rows] = keep
     return _hits(mask, pairs.index, ratio=ratio.round(0).astype(int))
 
 
@@ -389,10 +374,14 @@ def label_only(pairs: pd.DataFrame, *, max_len: int = 12) -> pd.DataFrame:
         & ~pairs["c_blank"]
         & (pairs["c"] != pairs["t"])
     )
-    inside = pd.Series(False, index=pairs.index)
-    for row in pairs.index[candidates.to_numpy()]:
-        done = set(re.findall(r"[\u4e00-\u9fff]", pairs.at[row, "c"]))
-        inside.at[row] = bool(done) and done <= set(pairs.at[row, "t"] + pairs.at[row, "indicator"])
+    rows = pairs.index[candidates.to_numpy()]
+    sources = (pairs.loc[rows, "t"] + pairs.loc[rows, "indicator"]).tolist()
+    answers = (set(re.findall(r"[\u4e00-\u9fff]", c)) for c in pairs.loc[rows, "c"].tolist())
+    inside = pd.Series(
+        [bool(a) and a <= set(src) for a, src in zip(answers, sources, strict=True)],
+        index=rows,
+        dtype=bool,
+    ).reindex(pairs.index, fill_value=False)
     return _hits(candidates & inside, pairs.index, match=pairs["completion"])
 
 
@@ -603,11 +592,6 @@ def _actual_text(text: str) -> str:
     return found[0].text if found else ""
 
 
-def _no_reason(pairs: pd.DataFrame) -> pd.Series:
-    reason = pairs["r"].str.strip(" 。.")
-    return (reason == "") | pairs["reason"].map(_is_na_text)
-
-
 def _is_na_text(text: str) -> bool:
     from nlp_eval.text import is_na
 
@@ -617,7 +601,7 @@ def _is_na_text(text: str) -> bool:
 def _excuse(pairs: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
     """Whether points are full or the reason is missing, and how to say which."""
     full = (pairs["weight"] > 0) & (pairs["points"] >= pairs["weight"] - 1e-9)
-    no_reason = _no_reason(pairs)
+    no_reason = pairs["no_reason"]
     zh = pd.Series("", index=pairs.index)
     zh = (
         zh.mask(no_reason, "未说明偏差原因")
@@ -720,7 +704,7 @@ def reason_none(pairs: pd.DataFrame) -> pd.DataFrame:
     key = pairs["doc"] + "\x1f" + pairs["project"]
     listed = names[short].groupby(key[short]).agg(lambda s: "、".join(dict.fromkeys(s)))
     in_project = key.isin(listed.index)
-    says_none = pairs["reason"].map(_is_na_text)
+    says_none = _map_unique(pairs["reason"], _is_na_text).astype(bool)
     problem_row = pairs["level1"].isin(("问题", "偏差")) & pairs["c_na"]
     mask = in_project & ((short & says_none) | problem_row)
     text = pairs["reason"].where(~problem_row, pairs["completion"])
