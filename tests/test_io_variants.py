@@ -393,3 +393,24 @@ def test_title_info(title, info):
     from nlp_eval.io.layout import title_info
 
     assert title_info(title) == info
+
+
+def test_numeric_cells_read_as_displayed(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["项目名称", "档案数字化"])
+    ws.append(["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"])
+    ws.append(["产出指标", "数量指标", "数字化卷数", 12000, 12650.5, 20, 19.5])
+    ws.append(["产出指标", "质量指标", "合格率", 0.98, 0.992, 20, 20])
+    ws["D3"].number_format = "#,##0"
+    ws["E3"].number_format = "#,##0.00"
+    ws["D4"].number_format = "0%"
+    ws["E4"].number_format = "0.0%"
+    path = tmp_path / "numbers.xlsx"
+    wb.save(path)
+    t = read(path)
+    assert list(zip(t["target"], t["completion"], strict=True)) == [
+        ("12,000", "12,650.50"),
+        ("98%", "99.2%"),
+    ]
+    assert list(t["points"]) == [19.5, 20]

@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import datetime as _dt
 import io
+import re
 import warnings
 import zipfile
 from collections.abc import Callable
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from nlp_eval.errors import ReadError
 
+_FIXED = re.compile(r"^(#,##)?0(?:\.(0+))?$")
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 
@@ -97,6 +99,10 @@ def _number_text(value: float | int, number_format: str = "") -> str:
         if "." in number_format:
             decimals = len(number_format.split(".", 1)[1].split("%", 1)[0].strip("_)"))
         return f"{value * 100:.{decimals}f}%"
+    fixed = _FIXED.match(number_format.split(";", 1)[0])
+    if fixed:  # 0.00 / #,##0.00: the digits the reader of the sheet sees
+        decimals = len(fixed.group(2) or "")
+        return f"{value:{',' if fixed.group(1) else ''}.{decimals}f}"
     if isinstance(value, float):
         if value.is_integer():
             return str(int(value))
