@@ -90,8 +90,17 @@ def test_directories_recursive_markdown_skipped(tmp_path):
     shutil.copy(SEED, tmp_path / "a" / "b" / SEED.name)
     shutil.copy(FIX / "sichuan_2023_pidu.docx", tmp_path / "a")
     (tmp_path / "a" / "README.md").write_text("# notes", encoding="utf-8")
+    (tmp_path / "a" / "README.txt").write_text("notes", encoding="utf-8")
+    (tmp_path / "a" / "model.json").write_text("{}", encoding="utf-8")
+    (tmp_path / "a" / "~$lock.xlsx").write_bytes(b"\x00")
     result = read_files([tmp_path])
     assert result.problems == [] and result.files_read == 2
+    # named explicitly, an unsupported file is reported
+    assert (
+        read_files([tmp_path / "a" / "model.json"])
+        .problems[0]
+        .endswith("unsupported file type '.json'")
+    )
 
 
 def test_encrypted_ole_detected_whatever_the_suffix(tmp_path):

@@ -19,7 +19,7 @@ from typing import IO
 import pandas as pd
 
 from nlp_eval.errors import NlpEvalError, ReadError
-from nlp_eval.io.grids import read_grids
+from nlp_eval.io.grids import READERS, read_grids
 from nlp_eval.io.layout import Context, Sink, read_grid, year_of_code
 from nlp_eval.io.tidy import read_tidy, tidy_header
 from nlp_eval.records import COLUMNS
@@ -55,8 +55,6 @@ TEXT_COLUMNS = tuple(
     c for c in COLUMNS if c not in ("year", "weight", "points", "value", "confidence")
 )
 FLOAT_COLUMNS = ("weight", "points", "value", "confidence")
-SUFFIXES = (".xlsx", ".xlsm", ".xls", ".docx", ".csv", ".tsv", ".html", ".htm")
-SKIPPED_IN_DIRECTORIES = (".md", ".markdown", ".rst")
 
 
 def empty_table() -> pd.DataFrame:
@@ -83,15 +81,20 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
 
 
 def _expand(paths: Iterable[str | Path]) -> list[Path]:
-    """Files in the given order; directories recursively (sorted), skipping README/markdown."""
+    """Files in the given order; directories recursively (sorted), keeping table files only.
+
+    A file named on the command line is always read (and reported if unsupported); inside a
+    directory, README/markdown and other non-table files are skipped silently.
+    """
     out: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
             for f in sorted(p.rglob("*")):
                 if (
                     f.is_file()
-                    and not f.name.startswith(".")
-                    and f.suffix.lower() not in SKIPPED_IN_DIRECTORIES
+                    and not f.name.startswith((".", "~$"))
+                    and f.suffix.lower() in READERS
+                    and not f.stem.upper().startswith(("README", "LICENSE"))
                 ):
                     out.append(f)
         else:
