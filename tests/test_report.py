@@ -256,3 +256,35 @@ def test_score_batch_goes_on_past_a_bad_file_and_lists_it(tmp_path):
 def test_score_xlsx_to_stdout_is_refused_in_one_line():
     result = invoke(SEED, "--format", "xlsx")
     assert result.exit_code == 2 and "-o" in result.stderr
+
+
+HOSTILE_TABLE = """通山县2021年度项目支出绩效自评表
+金额单位:万元
+项目名称,"=HYPERLINK(""http://x"",""y"")",,主管部门,通山县卫生健康局
+实施单位,通山县卫生健康局
+,全年预算数(A),全年执行数(B),分值,执行率(B/A),得分
+年度资金总额,1520,1488.2,20,97.91%,19.5
+年度总体目标,年初目标,,实际完成情况
+,为辖区常住居民免费提供12类基本公共卫生服务。,,"=HYPERLINK(""http://x"",""y"")"
+一级指标,二级指标,三级指标,年初目标值(A),实际完成值(B),分值,得分,偏差原因分析及改进措施
+产出指标,产出数量,老年人健康管理人数,≥2.2万人,<script>alert(1)</script>,10,10,
+满意度指标,服务对象满意度指标,居民满意度,≥85%,@SUM(A1),10,0,
+"""
+
+
+def test_hostile_cells_read_from_a_real_table_come_out_inert_everywhere(tmp_path):
+    source = tmp_path / "hostile.csv"
+    source.write_text(HOSTILE_TABLE, encoding="utf-8")
+    result = invoke(source, "-f", "csv")
+    assert result.exit_code == 0, result.output
+    (row,) = csv.DictReader(io.StringIO(result.stdout))
+    assert row["project"] == "'" + FORMULA
+    page, book = tmp_path / "h.html", tmp_path / "h.xlsx"
+    assert invoke(source, "-f", "html", "-o", page).exit_code == 0
+    text = page.read_text(encoding="utf-8")
+    assert SCRIPT not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert invoke(source, "-f", "xlsx", "-o", book).exit_code == 0
+    cells = [c for ws in load_workbook(book).worksheets for r in ws.iter_rows() for c in r]
+    values = {c.value for c in cells}
+    assert "'" + FORMULA in values and "'@SUM(A1)" in values and SCRIPT in values
+    assert FORMULA not in values and all(c.data_type != "f" for c in cells)
