@@ -414,3 +414,29 @@ def test_numeric_cells_read_as_displayed(tmp_path):
         ("98%", "99.2%"),
     ]
     assert list(t["points"]) == [19.5, 20]
+
+
+def test_unit_and_project_columns_merged_down_their_blocks(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["2022年某区教育局项目绩效自评汇总表"])
+    ws.append(
+        ["单位名称", "项目名称", "一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值"]
+    )
+    ws.append(
+        ["某区第一中学", "校舍维修", "产出指标", "数量指标", "维修面积", "1200平方米", "1250平方米"]
+    )
+    ws.append([None, None, None, "质量指标", "验收合格率", "100%", "100%"])
+    ws.append([None, "教师培训", "产出指标", "数量指标", "培训人次", "300人次", "320人次"])
+    ws.append(["某区实验小学", "图书购置", "产出指标", "数量指标", "购置图书", "5000册", "5100册"])
+    for rng in ("A3:A5", "B3:B4", "C3:C4"):
+        ws.merge_cells(rng)
+    path = tmp_path / "merged_blocks.xlsx"
+    wb.save(path)
+    t = read(path)
+    assert list(zip(t["unit"], t["project"], t["level2"], strict=True)) == [
+        ("某区第一中学", "校舍维修", "数量"),
+        ("某区第一中学", "校舍维修", "质量"),
+        ("某区第一中学", "教师培训", "数量"),
+        ("某区实验小学", "图书购置", "数量"),
+    ]

@@ -591,13 +591,17 @@ def _indicator_row(grid: Grid, r, cells, header: Header, sink: Sink, ctx: Contex
             sink.rows.append(new_row(ctx, sink, level1="说明", completion=t, source=sink.src(r, c)))
         return
     extra_notes = [f"{header.columns[c].label}: {t}" for c, t in unknown]
+    # project / unit columns: a cell merged down a block, or written once above the rows it
+    # governs (a flattened export), applies to every row below it
+    for c, spec in header.columns.items():
+        if spec.field in ("project", "project_code", "unit"):
+            text = " ".join(t for cc, t in values.get(spec.field, []) if cc == c) or grid.filled(
+                r, c
+            )
+            if text:
+                setattr(ctx, "project" if spec.field != "unit" else "project_unit", text)
     row = new_row(ctx, sink, level1=ctx.level1 or level_of(ctx.level2)[0], level2=ctx.level2)
     notes = list(extra_notes)
-    for f in ("project", "project_code"):
-        if f in values:
-            row["project"] = " ".join(t for _, t in values[f])
-    if "unit" in values:
-        row["unit"] = " ".join(t for _, t in values["unit"])
     if "dept" in values:
         notes.append("主管部门: " + " ".join(t for _, t in values["dept"]))
     row["indicator"] = " ".join(t for _, t in values.get("indicator", []))
