@@ -440,3 +440,16 @@ def test_unit_and_project_columns_merged_down_their_blocks(tmp_path):
         ("某区第一中学", "教师培训", "数量"),
         ("某区实验小学", "图书购置", "数量"),
     ]
+
+
+def test_wide_row_with_empty_trailing_cells_is_not_realigned(tmp_path):
+    header, data = _wide_rows()
+    data = [data[0], data[1][:-1], data[3]]  # 存在问题 left empty in the second row
+    path = tmp_path / "trailing.tsv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, delimiter="\t").writerows(
+            [["2021年某区民政局项目绩效自评表"], *header, *data]
+        )
+    t = read(path)
+    assert (t["confidence"] == 1).all() and (t["note"] == "").all()
+    assert t["project"].nunique() == 3

@@ -1090,6 +1090,9 @@ def read_wide(grid: Grid, header: Header, data_rows: list[int], sink: Sink, ctx:
             _, realigned = _align(
                 [(c, [t]) for c, t in cells], model_slots, skip_item=1.5, bonus=0.3
             )
+            if realigned == positional:
+                _emit_wide_row(grid, r, cells, positional, model_slots, sink, ctx, block_unit, "")
+                continue  # only trailing cells are empty: nothing moved
             mapping_r = realigned
             moved = sorted(
                 (cells[i][0], model_slots[j][0])
