@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +46,7 @@ LOSS_COLUMNS = (
     "suggestion",
 )
 PROJECT_KEY = ["doc", "project"]
+TEXT_COLUMNS = ("doc", "unit", "project", "level1", "level2", "indicator", "label", "completion")
 STAGES = ("read", "lint", "score", "write")  # what a batch goes through, for progress bars
 
 
@@ -149,6 +150,7 @@ def _item_losses(
 ) -> list[tuple[int, Finding | None, str, float]]:
     """Raw losses of one item: (row, finding or None, cause, pair points), before capping."""
     losses: list[tuple[int, Finding | None, str, float]] = []
+    free = tuple(config.get("no_loss", ()))
     for row in rows:
         found = by_row.get(row, [])
         label = labels[row]
@@ -160,17 +162,15 @@ def _item_losses(
         for finding in found:
             if finding.label and not block:
                 continue  # it explains a label: the label's loss already counts it
-            if finding.code.startswith(tuple(config.get("no_loss", ()))):
-                continue
+            if free and finding.code.startswith(free):
+                continue  # e.g. the reader's own doubts (A-codes) are not the writer's fault
             points = float(config["severity_loss"].get(str(finding.severity), 0))
             if points:
                 losses.append((row, finding, FINDING_CAUSE, points))
     return losses
 
 
-def score(
-    table: pd.DataFrame, findings: Iterable[Finding], *, lang: str = "zh"
-) -> Scores:  # fmt: skip
+def score(table: pd.DataFrame, findings: Iterable[Finding], *, lang: str = "zh") -> Scores:
     """Score a labelled tidy table (columns records.COLUMNS + label) and its findings."""
     config = settings()
     findings = list(findings)
@@ -178,16 +178,7 @@ def score(
     pairs["row"] = range(len(pairs))
     if "label" not in pairs:
         pairs["label"] = ""
-    for column in (
-        "doc",
-        "unit",
-        "project",
-        "level1",
-        "level2",
-        "indicator",
-        "label",
-        "completion",
-    ):
+    for column in TEXT_COLUMNS:
         pairs[column] = pairs[column].map(_text) if column in pairs else ""
     if "weight" not in pairs:
         pairs["weight"] = float("nan")
@@ -221,15 +212,8 @@ def score(
         for row, finding, cause, points in raw:
             pair_points = points * scale
             pair_lost[row] += pair_points * share
-            loss_rows.append(
-                _loss_row(
-                    {c: v[row] for c, v in cols.items()},
-                    finding,
-                    cause,
-                    pair_points,
-                    share * pair_points,
-                )  # fmt: skip
-            )
+            where = {c: v[row] for c, v in cols.items()}
+            loss_rows.append(_loss_row(where, finding, cause, pair_points, share * pair_points))
     pairs["group"] = pairs["level1"].where(pairs["level1"].isin(list(config["weights"])), "")
     pairs["pair_weight"] = pair_weight
     pairs["pair_score"] = pair_score
@@ -313,8 +297,10 @@ def _projects(
     for doc, project, unit, year, row, group, label, weight, value in zip(
         *(pairs[c].tolist() if c in pairs else [None] * len(pairs) for c in columns), strict=True
     ):
-        a = acc.setdefault((doc, project), {"unit": "", "year": None, "score": None,
-                                             "labels": Counter(), "codes": Counter()})  # fmt: skip
+        a = acc.get((doc, project))
+        if a is None:
+            a = acc[(doc, project)] = {"unit": "", "year": None, "score": None}
+            a |= {"labels": Counter(), "codes": Counter()}
         if not a["unit"] and _text(unit):
             a["unit"] = _text(unit)
         if a["year"] is None:
@@ -344,9 +330,9 @@ def _projects(
                 "top_codes": " ".join(f"{c}×{n}" for c, n in codes.most_common(3)),
             }
         )
-    projects = pd.DataFrame(records)
-    if projects.empty:
-        return projects
+    columns = ["doc", "unit", "year", "project", "score", "grade", "pairs", *LABELS]
+    columns += ["findings", "points_lost", "top_codes"]
+    projects = pd.DataFrame(records, columns=columns)
     projects = projects.sort_values("score", ascending=False, na_position="last", kind="stable")
     projects.insert(0, "rank", range(1, len(projects) + 1))
     return projects.reset_index(drop=True)
@@ -386,9 +372,8 @@ def _documents(projects: pd.DataFrame) -> pd.DataFrame:
 
 def _units(projects: pd.DataFrame) -> pd.DataFrame:
     units = _aggregate(projects, ["unit"])
-    if not projects.empty:
-        docs = projects.groupby("unit", sort=False)["doc"].nunique()
-        units.insert(1, "documents", units["unit"].map(docs).astype(int))
+    docs = projects.groupby("unit", sort=False)["doc"].nunique()
+    units.insert(1, "documents", units["unit"].map(docs).fillna(0).astype(int))
     return units
 
 
@@ -419,4 +404,4 @@ def run(
     linted = lint(result.table, model=model, lang=lang)
     step("score")
     scores = score(linted.table, linted.findings, lang=lang)
-    return Scores(**{**scores.__dict__, "problems": list(result.problems)})
+    return replace(scores, problems=list(result.problems))

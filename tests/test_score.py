@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from nlp_eval import score as sc
-from nlp_eval.records import COLUMNS, Finding, Severity
+from nlp_eval.records import COLUMNS, LABELS, Finding, Severity
 
 SEED = Path(__file__).parent / "fixtures" / "longgang_culture_2020.tsv"
 
@@ -280,3 +280,9 @@ def test_seed_every_lost_point_is_traced_to_a_pair_and_a_code(seed):
     lost = losses.groupby("project")["points"].sum()
     for row in seed.projects.itertuples():
         assert lost[row.project] == pytest.approx(100 - row.score, abs=0.06)
+
+
+def test_a_table_of_notes_only_gives_empty_frames_with_their_columns():
+    scores = sc.score(table(pair("", "说明", "specific")), [])
+    assert scores.projects.empty and {"rank", "score", "grade", *LABELS} <= set(scores.projects)
+    assert scores.units.empty and "documents" in scores.units

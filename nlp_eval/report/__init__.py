@@ -6,12 +6,13 @@ Every writer takes the same view of the data (`project_views`), so the formats n
 from __future__ import annotations
 
 import difflib
-import math
 from collections import defaultdict
 from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 from typing import IO, Any
+
+import pandas as pd
 
 from nlp_eval import lexicon
 from nlp_eval.errors import NlpEvalError
@@ -34,20 +35,9 @@ def words(lang: str) -> dict[str, str]:
 
 def _clean(value: Any) -> Any:
     """JSON-friendly scalar: NaN and pandas NA become None, numpy numbers plain numbers."""
-    if value is None:
-        return None
     if hasattr(value, "item"):
         value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    try:
-        import pandas as pd
-
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return value
+    return None if pd.api.types.is_scalar(value) and pd.isna(value) else value
 
 
 def copied_span(target: str, completion: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
@@ -123,7 +113,7 @@ def _pair_views(scores: Scores, pairs: Any) -> dict[tuple[str, str], list[dict[s
                 "weight": _clean(pair.get("weight")),
                 "value": _clean(pair.get("value")),
                 "source": str(pair.get("source") or ""),
-                "scored": not math.isnan(pair["pair_weight"]),
+                "scored": not pd.isna(pair["pair_weight"]),
                 "pair_score": _clean(round(pair["pair_score"], 1)),
                 "points_lost": round(pair["pair_lost"], 2),
                 "findings": findings,
