@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections import Counter
 from dataclasses import dataclass, field
 
 from nlp_eval.io.grids import Grid
@@ -1052,13 +1051,16 @@ def read_wide(grid: Grid, header: Header, data_rows: list[int], sink: Sink, ctx:
     def anchors(r):
         return [(c, t) for c, t in enumerate(grid.rows[r]) if t and grid.is_anchor(r, c)]
 
-    lasts = Counter(max(c for c, _ in anchors(r)) for r in data_rows)
-    modal_last = lasts.most_common(1)[0][0]
-    modal_rows = [r for r in data_rows if max(c for c, _ in anchors(r)) == modal_last]
+    # The table's width: the last column that at least 40% of the rows reach. Rows that end
+    # short of it (empty tail cells) or beyond it (a cell too many) are checked one by one.
+    last_of = {r: max(c for c, _ in anchors(r)) for r in data_rows}
+    lasts = sorted(last_of.values(), reverse=True)
+    modal_last = lasts[max(0, math.ceil(0.4 * len(lasts)) - 1)]
+    typical = [r for r in data_rows if last_of[r] == modal_last] or data_rows
     columns: dict[int, list[str]] = {}
     for r in data_rows:
         for c, t in anchors(r):
-            if c <= modal_last and (r in modal_rows or c not in columns):
+            if c <= modal_last and (r in typical or c not in columns):
                 columns.setdefault(c, []).append(t)
     items = sorted(columns.items())
     _, mapping = _align(items, [(s.col, s) for s in slots], skip_item=1.0, bonus=0.3)
