@@ -453,3 +453,23 @@ def test_wide_row_with_empty_trailing_cells_is_not_realigned(tmp_path):
     t = read(path)
     assert (t["confidence"] == 1).all() and (t["note"] == "").all()
     assert t["project"].nunique() == 3
+
+
+def test_csv_cell_with_line_breaks_stays_one_cell(tmp_path):
+    rows = [
+        ["项目名称", "老旧小区改造"],
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "偏差原因分析及改进措施"],
+        [
+            "产出指标",
+            "数量指标",
+            "改造小区数",
+            "12个",
+            "10个",
+            "1.两个小区居民意见未统一;\n2.已列入明年计划。",
+        ],
+    ]
+    path = tmp_path / "multiline.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    row = read(path).iloc[0]
+    assert row["reason"] == "1.两个小区居民意见未统一;\n2.已列入明年计划。"

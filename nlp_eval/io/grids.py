@@ -82,7 +82,8 @@ def read_delimited(path: Path) -> list[Grid]:
         delimiter = "\t" if head.count("\t") > head.count(",") else ","
     try:
         rows = [
-            [clean(c) for c in row] for row in csv.reader(text.splitlines(), delimiter=delimiter)
+            [clean(c) for c in row]
+            for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
         ]
     except csv.Error as err:
         raise ReadError(f"{path}: malformed delimited text ({err})") from None
