@@ -144,7 +144,7 @@ def _predict_undecided(
     if not len(rows):
         return out
     position = {int(row): i for i, row in enumerate(rows)}
-    kept = [f._replace(row=position[f.row]) for f in found if f.row in position]
+    kept = [f._replace(row=position[f.row]) for f in found if f.label and f.row in position]
     predicted = model_module.predict(fitted, pairs.iloc[rows].reset_index(drop=True), kept)
     out.loc[rows, "label"] = predicted["label"].to_numpy()
     out.loc[rows, "score"] = predicted["score"].to_numpy()

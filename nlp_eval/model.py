@@ -79,7 +79,17 @@ def _word_column(pairs: pd.DataFrame) -> list[str]:
     return [grams("t:", t) + " " + grams("c:", c) for t, c in zip(target, done, strict=True)]
 
 
-def numeric_features(pairs: pd.DataFrame, findings: Iterable[Finding] = ()) -> pd.DataFrame:
+def rule_flags(findings: Iterable[Finding], n: int) -> np.ndarray:
+    """An n × labels matrix: 1 where a rule implying that label fired on the row."""
+    flags = np.zeros((n, len(LABELS)))
+    hits = [(f.row, LABELS.index(f.label)) for f in findings if f.label]
+    if hits:
+        rows, cols = zip(*hits, strict=True)
+        flags[list(rows), list(cols)] = 1.0
+    return flags
+
+
+def numeric_features(pairs: pd.DataFrame, flags: np.ndarray | None = None) -> pd.DataFrame:
     """The numeric columns: comparison features, text shape, and label rules that fired."""
     out = pd.DataFrame(index=pairs.index)
     for col in pairs.columns:
@@ -91,18 +101,15 @@ def numeric_features(pairs: pd.DataFrame, findings: Iterable[Finding] = ()) -> p
     out["len_t"] = np.log1p(pairs["t"].str.len())
     for col in ("c_measurable", "t_measurable", "t_na", "c_na", "c_blank", "t_blank"):
         out[col] = pairs[col].astype(float)
-    fired = np.zeros((len(pairs), len(LABELS)))
-    hits = [(f.row, LABELS.index(f.label)) for f in findings if f.label]
-    if hits:
-        rows, cols = zip(*hits, strict=True)
-        fired[list(rows), list(cols)] = 1.0
-    codes = pd.DataFrame(fired, index=pairs.index, columns=[f"rule_{lab}" for lab in LABELS])
+    if flags is None:
+        flags = np.zeros((len(pairs), len(LABELS)))
+    codes = pd.DataFrame(flags, index=pairs.index, columns=[f"rule_{lab}" for lab in LABELS])
     out = pd.concat([out, codes], axis=1)
     return out.replace([np.inf, -np.inf], np.nan).fillna(0.0)
 
 
-def _inputs(pairs: pd.DataFrame, findings: Iterable[Finding]) -> pd.DataFrame:
-    frame = numeric_features(pairs, findings)
+def _inputs(pairs: pd.DataFrame, flags: np.ndarray) -> pd.DataFrame:
+    frame = numeric_features(pairs, flags)
     frame["chars"] = pairs["c"].to_numpy()
     frame["words"] = _word_column(pairs)
     return frame
@@ -143,8 +150,8 @@ def train(
     if len(set(labels)) < 2:
         raise ModelError("training needs at least two different labels")
     pairs = kinds.prepare(table)
-    findings = check_pairs(pairs, load_rules())
-    inputs = _inputs(pairs, findings)
+    flags = rule_flags(check_pairs(pairs, load_rules()), len(pairs))
+    inputs = _inputs(pairs, flags)
     numeric = [c for c in inputs.columns if c not in ("chars", "words")]
     pipeline = make_model(C=C, numeric=numeric)
     pipeline.fit(inputs, list(labels))
@@ -203,22 +210,21 @@ def _tfidf(
 def probabilities(
     model: Model, pairs: pd.DataFrame, findings: Iterable[Finding] = ()
 ) -> np.ndarray:
-    """Class probabilities (rows × model.classes) for prepared pairs."""
+    """Class probabilities (rows × model.classes) for prepared pairs and their rule findings."""
+    flags = rule_flags(findings, len(pairs))
     # Identical pairs get identical features: score each distinct one once.
     key = pairs["t"] + "\x1f" + pairs["c"] + "\x1f" + pairs["indicator"] + "\x1f" + pairs["level2"]
     codes, uniques = pd.factorize(key)
     if len(uniques) < len(pairs):
         first = np.full(len(uniques), -1)
         first[codes[::-1]] = np.arange(len(codes))[::-1]
-        position = {int(row): i for i, row in enumerate(first)}
-        kept = [f._replace(row=position[f.row]) for f in findings if f.row in position]
         distinct = pairs.iloc[first].reset_index(drop=True)
-        return _probabilities(model, distinct, kept)[codes]
-    return _probabilities(model, pairs, findings)
+        return _probabilities(model, distinct, flags[first])[codes]
+    return _probabilities(model, pairs, flags)
 
 
-def _probabilities(model: Model, pairs: pd.DataFrame, findings: Iterable[Finding]) -> np.ndarray:
-    inputs = _inputs(pairs, findings)
+def _probabilities(model: Model, pairs: pd.DataFrame, flags: np.ndarray) -> np.ndarray:
+    inputs = _inputs(pairs, flags)
     numbers = inputs.reindex(columns=list(model.numeric), fill_value=0.0).to_numpy(dtype=np.float64)
     scale = np.where(model.scale == 0, 1.0, model.scale)
     numbers = (numbers - model.mean) / scale

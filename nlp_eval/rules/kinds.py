@@ -15,7 +15,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from nlp_eval import lexicon
+from nlp_eval import compare, lexicon, numbers, text
+from nlp_eval.errors import RuleError
 
 KINDS: tuple[str, ...] = (
     "empty",
@@ -103,7 +104,6 @@ _MARKS = frozenset({"/", "-", "--", "—", "——", "\\", "、"})
 
 def prepare(table: pd.DataFrame, features: pd.DataFrame | None = None) -> pd.DataFrame:
     """The tidy table plus the normalised text and comparison columns the kinds read."""
-    from nlp_eval import text
 
     p = table.reset_index(drop=True).copy()
     for col in (
@@ -132,8 +132,6 @@ def prepare(table: pd.DataFrame, features: pd.DataFrame | None = None) -> pd.Dat
         p["confidence"] = 1.0
     p["confidence"] = pd.to_numeric(p["confidence"], errors="coerce").fillna(1.0).astype(float)
     if features is None:
-        from nlp_eval import compare
-
         features = compare.features(p)
     for col in features.columns:
         p[f"f_{col}"] = features[col].to_numpy()
@@ -175,8 +173,6 @@ def message_fields(pairs: pd.DataFrame, rows: np.ndarray, names: Iterable[str]) 
 @lru_cache(maxsize=1 << 16)
 def measure_and_goal(target: str) -> tuple[str, str]:
     """Split 相关设备使用者对设备情况满意度≥95% into the measure and the goal ≥95%."""
-    from nlp_eval import numbers
-
     qs = numbers.quantities(target)
     if not qs:
         return "", ""
@@ -274,8 +270,6 @@ def regex(
     try:
         compiled = re.compile(pattern)
     except re.error as err:
-        from nlp_eval.errors import RuleError
-
         raise RuleError(f"bad pattern {pattern!r}: {err}") from err
     text = pairs[field].str.strip()
     searched = _map_unique(text, compiled.search)
@@ -319,10 +313,9 @@ def copy(
     return _hits(mask, pairs.index, ratio=ratio.round(0).astype(int))
 
 
+@lru_cache(maxsize=1 << 16)
 def _content_length(target: str) -> int:
     """Chinese characters of the target outside its quantities; a status word or grade counts 0."""
-    from nlp_eval import numbers
-
     rest, end = [], 0
     for q in numbers.quantities(target):
         rest.append(target[end : q.span[0]])
@@ -334,8 +327,6 @@ def _content_length(target: str) -> int:
 
 def _has_new_number(target: str, completion: str) -> bool:
     """A completion number absent from the target: a copy with a new actual value is specific."""
-    from nlp_eval import numbers
-
     goals = {q.value for q in numbers.quantities(target)}
     return any(q.value not in goals for q in _actual_quantities(completion) if q.value is not None)
 
@@ -573,15 +564,11 @@ def model(pairs: pd.DataFrame) -> pd.DataFrame:
 
 def _actual_quantities(text: str) -> list:
     """Quantities of a completion that state an achieved value (not a threshold, not vague)."""
-    from nlp_eval import numbers
-
     return [q for q in numbers.quantities(text) if q.kind != "vague" and not q.threshold]
 
 
 def _main_text(text: str) -> str:
     """The text of a cell's main quantity (its first threshold, else its first number)."""
-    from nlp_eval import numbers
-
     found = [q for q in numbers.quantities(text) if q.kind != "vague"]
     main = next((q for q in found if q.threshold), found[0] if found else None)
     return main.text if main else ""
@@ -592,10 +579,8 @@ def _actual_text(text: str) -> str:
     return found[0].text if found else ""
 
 
-def _is_na_text(text: str) -> bool:
-    from nlp_eval.text import is_na
-
-    return bool(is_na(text))
+def _is_na_text(cell: str) -> bool:
+    return bool(text.is_na(cell))
 
 
 def _excuse(pairs: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
@@ -615,10 +600,6 @@ def _excuse(pairs: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
         .mask(full & no_reason, "the points are full and no reason is given")
     )
     return full | no_reason, zh, en
-
-
-def _fmt(value: float) -> str:
-    return f"{value:g}" if value == value else ""
 
 
 def _texts_of(pairs: pd.DataFrame, mask: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -683,13 +664,13 @@ def points(pairs: pd.DataFrame, *, slack: float = 0.05) -> pd.DataFrame:
     return _hits(
         mask,
         pairs.index,
-        expected=expected.map(_fmt),
+        expected=expected,
         actual=actual_text,
         goal=goal_text,
         rule_zh=pd.Series(rule_zh, index=pairs.index),
         rule_en=pd.Series(rule_en, index=pairs.index),
-        points=got.map(_fmt),
-        weight=weight.map(_fmt),
+        points=got,
+        weight=weight,
     )
 
 
