@@ -288,3 +288,17 @@ def test_hostile_cells_read_from_a_real_table_come_out_inert_everywhere(tmp_path
     values = {c.value for c in cells}
     assert "'" + FORMULA in values and "'@SUM(A1)" in values and SCRIPT in values
     assert FORMULA not in values and all(c.data_type != "f" for c in cells)
+
+
+def test_the_progress_bar_leaves_the_report_on_stdout(monkeypatch, capsys):
+    import sys
+
+    from nlp_eval.report.text import progress
+
+    monkeypatch.setenv("FORCE_COLOR", "1")  # rich draws the bar as on a terminal
+    with progress(("read", "write"), show=True) as step:
+        step("read")
+        step("write")
+        print("report line", file=sys.stdout)
+    captured = capsys.readouterr()
+    assert "report line" in captured.out and "report line" not in captured.err

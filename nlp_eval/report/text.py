@@ -120,6 +120,9 @@ def progress(stages: Sequence[str], *, show: bool) -> Iterator[Callable[[str], N
         console=console,
         transient=True,
         disable=not (show and console.is_terminal),
+        # The report goes to stdout; rich would otherwise route it through stderr.
+        redirect_stdout=False,
+        redirect_stderr=False,
     )
     task = bar.add_task("nlp-eval", total=len(stages))
     started: list[str] = []
