@@ -30,6 +30,8 @@ CONSUMED_COLUMNS = ("file", "sheet", "row", "column", "text", "role")
 
 @dataclass
 class ReadResult:
+    """The tidy table of a batch, its unplaced and consumed cells, and the unreadable files."""
+
     table: pd.DataFrame
     unplaced: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=UNPLACED_COLUMNS))
     problems: list[str] = field(default_factory=list)
@@ -38,6 +40,7 @@ class ReadResult:
     consumed: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CONSUMED_COLUMNS))
 
     def summary(self) -> str:
+        """One line: files, projects, pairs, unplaced cells, re-aligned rows, unreadable files."""
         t = self.table
         named = t[t["project"] != ""] if len(t) else t
         projects = named[["doc", "project"]].drop_duplicates().shape[0] if len(named) else 0

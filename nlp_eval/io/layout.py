@@ -150,12 +150,15 @@ class Sink:
     consumed: list[tuple] = field(default_factory=list)
 
     def src(self, r: int, c: int) -> str:
+        """file:sheet:row:column of a 0-based cell, 1-based in the string."""
         return f"{self.name}:{self.sheet}:{r + 1}:{c + 1}"
 
     def unplace(self, r: int, c: int, text: str, reason: str) -> None:
+        """Record a cell that no row holds, with the reason."""
         self.unplaced.append((self.file, self.sheet, r + 1, c + 1, text, reason))
 
     def consume(self, r: int, c: int, text: str, role: str) -> None:
+        """Record a header/title/label/metadata cell whose meaning went into other columns."""
         self.consumed.append((self.file, self.sheet, r + 1, c + 1, text, role))
 
 
@@ -176,6 +179,7 @@ class Context:
     title_project: str = ""
 
     def base(self) -> dict:
+        """The context columns of a new row."""
         unit = self.project_unit or self.unit or self.dept
         return {
             "unit": unit,
@@ -198,6 +202,8 @@ def new_row(ctx: Context, sink: Sink, **values) -> dict:
 
 @dataclass
 class ColumnSpec:
+    """What one column under a header holds."""
+
     field: str
     level1: str = ""
     level2: str = ""
@@ -207,6 +213,8 @@ class ColumnSpec:
 
 @dataclass
 class Header:
+    """A table region's header: its rows, its columns and the kind of rows below it."""
+
     rows: list[int]
     columns: dict[int, ColumnSpec]
     kind: str
@@ -829,6 +837,8 @@ def _record_row(grid: Grid, r, cells, header: Header, sink: Sink, ctx: Context) 
 
 @dataclass
 class Slot:
+    """One place a wide row's cell can go, in header order."""
+
     kind: str  # seq unit project budget goal goal_done target completion section other
     col: int
     level1: str = ""
