@@ -120,7 +120,9 @@ class ReportLang(StrEnum):
 def score(
     files: Annotated[list[Path], typer.Argument(help="Tables or directories (read recursively).")],
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.text,
-    out: Annotated[Path | None, typer.Option("--output", "-o", help="Default: stdout.")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Default: stdout (xlsx needs a file).")
+    ] = None,
     explain: Annotated[
         str | None, typer.Option(metavar="PROJECT", help="Lines that cost PROJECT points.")
     ] = None,
