@@ -473,3 +473,105 @@ def test_csv_cell_with_line_breaks_stays_one_cell(tmp_path):
         csv.writer(fh).writerows(rows)
     row = read(path).iloc[0]
     assert row["reason"] == "1.两个小区居民意见未统一;\n2.已列入明年计划。"
+
+
+def test_wide_groups_with_indicator_name_columns(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["2022年某局项目绩效自评表"])
+    ws.append(
+        [
+            "项目名称",
+            "预算数",
+            "执行数",
+            "数量指标",
+            None,
+            None,
+            "质量指标",
+            None,
+            None,
+            "满意度指标",
+            None,
+            None,
+        ]
+    )
+    ws.append([None, None, None, *(["指标名称", "年度指标值", "实际完成值"] * 3)])
+    for c in ("A", "B", "C"):
+        ws.merge_cells(f"{c}2:{c}3")
+    for a, b in (("D", "F"), ("G", "I"), ("J", "L")):
+        ws.merge_cells(f"{a}2:{b}2")
+    ws.append(
+        [
+            "项目甲",
+            "100",
+            "98",
+            "培训人数",
+            "100人",
+            "105人",
+            "合格率",
+            "≥90%",
+            "95%",
+            "满意度",
+            "≥90%",
+            "96%",
+        ]
+    )
+    ws.append(
+        [
+            "项目乙",
+            "50",
+            "50",
+            "检查次数",
+            "12次",
+            "12次",
+            "整改率",
+            "100%",
+            "100%",
+            "满意度",
+            "≥85%",
+            "满意",
+        ]
+    )
+    path = tmp_path / "wide3.xlsx"
+    wb.save(path)
+    result = read_files([path])
+    pairs = result.table[result.table["level1"].isin(["产出", "满意度"])]
+    assert list(
+        zip(
+            pairs["project"],
+            pairs["level2"],
+            pairs["indicator"],
+            pairs["target"],
+            pairs["completion"],
+            strict=True,
+        )
+    ) == [
+        ("项目甲", "数量", "培训人数", "100人", "105人"),
+        ("项目甲", "质量", "合格率", "≥90%", "95%"),
+        ("项目甲", "满意度", "满意度", "≥90%", "96%"),
+        ("项目乙", "数量", "检查次数", "12次", "12次"),
+        ("项目乙", "质量", "整改率", "100%", "100%"),
+        ("项目乙", "满意度", "满意度", "≥85%", "满意"),
+    ]
+    assert result.unplaced.empty and (pairs["confidence"] == 1).all()
+
+
+def test_project_named_then_coded(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for name, code, ind in (
+        ("社区绿化", "440306221391500000001", "绿化面积"),
+        ("道路保洁", "440306221391500000002", "保洁面积"),
+    ):
+        ws.append(["项目名称", name, "项目编码", code])
+        ws.append(["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值"])
+        ws.append(["产出指标", "数量指标", ind, "1000平方米", "1000平方米"])
+    path = tmp_path / "coded.xlsx"
+    wb.save(path)
+    t = read(path)
+    pairs = t[t["level1"] == "产出"]
+    assert list(pairs["project"]) == ["社区绿化", "道路保洁"] and set(pairs["year"]) == {2022}
+    assert list(t.loc[t["level1"] == "说明", "completion"]) == [
+        "440306221391500000001",
+        "440306221391500000002",
+    ]

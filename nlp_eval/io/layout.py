@@ -177,6 +177,7 @@ class Context:
     level2: str = ""
     level_weight: float | None = None
     title_project: str = ""
+    project_key: str = ""  # the key that named the current project: project or project_code
 
     def base(self) -> dict:
         """The context columns of a new row."""
@@ -452,8 +453,24 @@ def _apply_key(key: Key, values, sink: Sink, ctx: Context, pending_goal, whole: 
         ctx.money_unit = key.money_unit
     if not values:
         return pending_goal
+    if f == "project_code" and ctx.project_key == "project":
+        # 项目名称 | X | 项目编码 | 123: the name names the project, the code is kept as a note
+        ctx.year = ctx.year or year_of_code(text)
+        sink.rows.append(
+            new_row(
+                ctx,
+                sink,
+                level1="说明",
+                indicator=key.text,
+                completion=text,
+                source=sink.src(*first),
+            )
+        )
+        _whole(sink, whole, values)
+        return pending_goal
     if f in ("project", "project_code"):
         ctx.project = text
+        ctx.project_key = f
         ctx.project_unit = ""
         ctx.level1 = ctx.level2 = ""
         consumed()
@@ -845,6 +862,7 @@ class Slot:
     level2: str = ""
     label: str = ""
     money_unit: str = ""
+    group: int = -1  # column of the category header a target/completion/… slot belongs to
 
 
 def _wide_block_end(grid: Grid, start: int) -> int:
@@ -875,8 +893,8 @@ def _wide_slots(grid: Grid, header: Header, sink: Sink) -> list[Slot]:
                 if key.level2:
                     group_spans.append((i, span))
                     level1 = key.level1 or level_of(key.level2)[0]
-                    for kind in _group_fields(grid, rows[i + 1 :], span):
-                        slots.append(Slot(kind, c, level1, key.level2, key.text))
+                    for kind, col in _group_fields(grid, rows[i + 1 :], span):
+                        slots.append(Slot(kind, col, level1, key.level2, key.text, group=c))
                 continue
             if key.field in ("indicator", "weight", "points", "reason") and any(
                 c in g_span for g_row, g_span in group_spans if g_row < i
@@ -912,14 +930,15 @@ def _wide_slots(grid: Grid, header: Header, sink: Sink) -> list[Slot]:
     return slots
 
 
-def _group_fields(grid: Grid, lower_rows: list[int], span: range) -> list[str]:
+def _group_fields(grid: Grid, lower_rows: list[int], span: range) -> list[tuple[str, int]]:
     """Fields of one category's columns: target+completion, or what the leaves below say.
 
     Flattened headers may not sit over their data, so the leaves are trusted only when they
     add an indicator name, weight, points or reason column and list each field once.
     """
-    default = ["target", "completion"]
+    default = [("target", span.start), ("completion", span.start + 1)]
     fields: list[str] = []
+    cols: list[int] = []
     for r in lower_rows[:1]:
         for c in span:
             if c >= len(grid.rows[r]):
@@ -937,9 +956,10 @@ def _group_fields(grid: Grid, lower_rows: list[int], span: range) -> list[str]:
             ):
                 break
             fields.append(key.field)
+            cols.append(c)
     extra = {"indicator", "weight", "points", "reason"} & set(fields)
     if extra and "target" in fields and "completion" in fields:
-        return fields
+        return list(zip(fields, cols, strict=True))
     return default
 
 
@@ -983,7 +1003,7 @@ def fit(slot: Slot, text: str) -> float:
     if num and slot.kind not in ("target", "completion"):
         score -= 2.0
     mention = mentioned_level2(text)
-    if slot.kind in ("target", "completion"):
+    if slot.kind in ("target", "completion", "indicator"):
         if mention:
             score += 2.0 if mention == slot.level2 else -2.0
     elif slot.kind in ("section", "other"):
@@ -1189,7 +1209,7 @@ def _emit_wide_row(
                     )
                 )
         elif slot.kind in ("target", "completion", "indicator", "weight", "points", "reason"):
-            group = (slot.level1, slot.level2, slot.col)
+            group = (slot.level1, slot.level2, slot.group)
             row = pairs.get(group)
             if row is None:
                 row = new_row(local, sink, level1=slot.level1, level2=slot.level2, **common)
