@@ -575,3 +575,36 @@ def test_project_named_then_coded(tmp_path):
         "440306221391500000001",
         "440306221391500000002",
     ]
+
+
+def test_docx_project_split_over_two_tables(tmp_path):
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("2023年度宜都市文化和旅游局项目支出绩效自评表")
+    info = d.add_table(rows=2, cols=4)
+    for (r, c), text in {
+        (0, 0): "项目名称",
+        (0, 1): "非遗保护传承",
+        (1, 0): "实施单位",
+        (1, 1): "宜都市文化馆",
+    }.items():
+        info.cell(r, c).text = text
+    d.add_paragraph("绩效指标完成情况")
+    table = d.add_table(rows=3, cols=5)
+    rows = [
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值"],
+        ["产出指标", "数量指标", "传承活动场次", "≥20场", "24场"],
+        ["", "质量指标", "传承人培训合格率", "100%", "100%"],
+    ]
+    for r, row in enumerate(rows):
+        for c, text in enumerate(row):
+            table.cell(r, c).text = text
+    table.cell(1, 0).merge(table.cell(2, 0))
+    path = tmp_path / "split.docx"
+    d.save(str(path))
+    t = read(path)
+    pairs = t[t["level1"] == "产出"]
+    assert list(pairs["project"]) == ["非遗保护传承"] * 2
+    assert set(pairs["unit"]) == {"宜都市文化馆"} and set(pairs["year"]) == {2023}
+    assert list(pairs["completion"]) == ["24场", "100%"]

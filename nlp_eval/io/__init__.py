@@ -181,10 +181,13 @@ def _read_file(path: Path) -> list[Sink]:
             read_tidy(grid, sink)
         else:
             end = read_grid(grid, sink, doc_ctx)
-            # a title or 单位:万元 above the first table applies to the tables after it
-            doc_ctx = Context(
-                year=end.year, region=end.region, unit=end.unit, money_unit=end.money_unit
-            )
+            # a title or 单位:万元 above the first table applies to the tables after it; in a
+            # document (docx, html) one project's basic-information and indicator tables are
+            # often separate tables, while each sheet of a workbook starts afresh
+            carry = {"year", "region", "unit", "money_unit", "title_project"}
+            if path.suffix.lower() in (".docx", ".html", ".htm"):
+                carry |= {"project", "project_key", "project_unit", "dept"}
+            doc_ctx = Context(**{k: v for k, v in vars(end).items() if k in carry})
         sinks.append(sink)
     for sink in sinks:
         for row in sink.rows:
