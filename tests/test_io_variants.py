@@ -608,3 +608,23 @@ def test_docx_project_split_over_two_tables(tmp_path):
     assert list(pairs["project"]) == ["非遗保护传承"] * 2
     assert set(pairs["unit"]) == {"宜都市文化馆"} and set(pairs["year"]) == {2023}
     assert list(pairs["completion"]) == ["24场", "100%"]
+
+
+def test_government_page_gb2312_with_markup_inside_cells(tmp_path):
+    page = """<html><head><meta http-equiv="Content-Type" content="text/html; charset=gb2312"></head><body>
+<div class="title"><span>2022年度宜都市民政局项目支出绩效自评表</span></div>
+<table class="MsoNormalTable"><thead><tr><td colspan="2"><p><span>项目名称</span></p></td>
+<td colspan="3"><p>困难群众救助</p></td></tr></thead><tbody>
+<tr><th>一级指标</th><th>二级指标</th><th>三级指标</th><th>年度指标值</th><th>实际完成值</th></tr>
+<tr><td rowspan="2"><p>产出指标</p></td><td>数量指标</td><td>救助人数</td><td>&ge;500人</td>
+<td><p>累计救助</p><p>536人</p></td></tr>
+<tr><td>质量指标</td><td>发放准确率</td><td>100%</td><td>100%&nbsp;</td></tr>
+</tbody></table></body></html>"""
+    path = tmp_path / "gov.html"
+    path.write_bytes(page.encode("gb2312"))
+    t = read(path)
+    assert list(zip(t["level2"], t["target"], t["completion"], strict=True)) == [
+        ("数量", "≥500人", "累计救助\n536人"),
+        ("质量", "100%", "100%"),
+    ]
+    assert set(t["unit"]) == {"宜都市民政局"} and set(t["project"]) == {"困难群众救助"}

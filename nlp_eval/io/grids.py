@@ -302,6 +302,8 @@ class _TableParser(HTMLParser):
             self._sink().append("\n")
         elif tag in self.BLOCKS and top is None:
             self._flush_text()
+        elif tag in self.BLOCKS and top["cell"]:
+            top["cell"].append("\n")  # <td><p>一</p><p>二</p></td>: two lines, as shown
 
     def handle_endtag(self, tag):
         if tag in ("script", "style"):
