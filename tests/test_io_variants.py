@@ -220,7 +220,7 @@ def test_wide_row_with_a_missing_cell_is_realigned_by_content(tmp_path):
     assert (t.loc[t["project"] != "困难群众临时救助", "confidence"] == 1).all()
 
 
-@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8-sig", "utf-8"])
+@pytest.mark.parametrize("encoding", ["gbk", "gb18030", "utf-8-sig", "utf-8", "utf-16"])
 def test_csv_encodings(tmp_path, encoding):
     rows = [
         ["项目名称", "乡村道路硬化"],
