@@ -115,7 +115,8 @@ def _lint(
         fitted = (
             model_module.load(model) if isinstance(model, str | Path) or model is None else model
         )
-        decided = np.array([not s for s in sure], dtype=bool)
+        figures = pairs["level1"].isin(kinds.UNLABELLED_LEVELS).to_numpy()
+        decided = np.array([not s for s in sure], dtype=bool) & ~figures
         predicted = _predict_undecided(model_module, fitted, pairs, found, decided)
         labels = [
             p if d else lab for p, d, lab in zip(predicted["label"], decided, labels, strict=True)
@@ -126,6 +127,9 @@ def _lint(
     if suppressions is not None:
         findings = suppress(findings, pairs, read_suppressions(suppressions))
     out = table.reset_index(drop=True).copy()
+    figures = pairs["level1"].isin(kinds.UNLABELLED_LEVELS).to_numpy()
+    labels = ["" if f else lab for f, lab in zip(figures, labels, strict=True)]
+    scores = np.where(figures, np.nan, scores)
     out["label"] = labels
     out["label_score"] = np.round(scores.astype(float), 4)
     codes: list[list[str]] = [[] for _ in range(n)]

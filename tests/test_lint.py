@@ -126,14 +126,15 @@ def test_realigned_rows_carry_the_readers_note():
 
 def test_budget_rate_rounding_is_tolerated_and_errors_are_caught():
     rows = [
-        {"level1": "预算", "level2": "全年预算数", "value": 76.70, "completion": "76.70"},
-        {"level1": "预算", "level2": "全年执行数", "value": 76.12, "completion": "76.12"},
+        {"level1": "预算", "level2": "一般公共预算", "value": 50.0, "completion": "50"},
+        {"level1": "预算", "level2": "调整后预算数", "value": 76.70, "completion": "76.70"},
+        {"level1": "预算", "level2": "执行数", "value": 76.12, "completion": "76.12"},
         {"level1": "预算", "level2": "执行率", "value": 99.0, "completion": "99%"},
     ]
     assert not [f for f in lint(_table(rows)).findings if f.code.startswith("F")]
-    rows[2] = {"level1": "预算", "level2": "执行率", "value": 95.0, "completion": "95%"}
+    rows[3] = {"level1": "预算", "level2": "执行率", "value": 95.0, "completion": "95%"}
     (f001,) = [f for f in lint(_table(rows)).findings if f.code == "F001"]
-    assert "99.24" in f001.message and f001.row == 2
+    assert "99.24" in f001.message and f001.row == 3
 
 
 # ---------------------------------------------------------------- CLI
@@ -189,3 +190,15 @@ def test_model_rules_examples_hold_with_the_shipped_model():
             assert lint(example_table(example)).table.at[0, "label"] == rule.label, example
         for example in rule.passes:
             assert lint(example_table(example)).table.at[0, "label"] != rule.label, example
+
+
+def test_figure_and_problem_rows_get_no_label_but_keep_their_findings():
+    table = _table([
+        {"level1": "预算", "level2": "执行数", "target": "", "completion": "/", "value": float("nan")},
+        {"level1": "评价", "level2": "总分", "target": "", "completion": "优"},
+        {"level1": "问题", "level2": "", "target": "", "completion": "对照年度目标,说明存在的问题"},
+        {"level1": "问题", "level2": "", "target": "", "completion": "项目选址协调难度大,进度滞后。"},
+    ])  # fmt: skip
+    linted = lint(table)
+    assert linted.table["label"].tolist() == ["", "", "", ""]
+    assert {(f.row, f.code) for f in linted.findings} == {(2, "E002")}

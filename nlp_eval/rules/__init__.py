@@ -185,6 +185,10 @@ def _where(rule: Rule, pairs: pd.DataFrame) -> pd.Series:
 def run_rule(rule: Rule, pairs: pd.DataFrame) -> pd.DataFrame:
     """The rule's hits: a frame indexed by row with the message fields of each hit."""
     mask = _where(rule, pairs)
+    if rule.kind not in kinds.FIGURE_KINDS:
+        mask &= ~pairs["level1"].isin(kinds.FIGURE_LEVELS)
+    if rule.label and "level1" not in rule.where:
+        mask &= ~pairs["level1"].isin(kinds.UNLABELLED_LEVELS)
     if not mask.any():
         return pd.DataFrame(index=pd.RangeIndex(0))
     scope = pairs if mask.all() else pairs[mask]
