@@ -628,3 +628,33 @@ def test_government_page_gb2312_with_markup_inside_cells(tmp_path):
         ("质量", "100%", "100%"),
     ]
     assert set(t["unit"]) == {"宜都市民政局"} and set(t["project"]) == {"困难群众救助"}
+
+
+def test_wide_with_first_level_groups_only(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["2022年某局项目绩效自评表"])
+    ws.append(["序号", "项目名称", "产出指标", None, "效益指标", None, "满意度指标", None])
+    ws.append([None, None, *(["年度指标值", "实际完成值"] * 3)])
+    for rng in ("C2:D2", "E2:F2", "G2:H2", "A2:A3", "B2:B3"):
+        ws.merge_cells(rng)
+    ws.append(
+        [
+            "1",
+            "项目甲",
+            "培训100人",
+            "培训105人",
+            "就业率提高",
+            "就业率提高到92%",
+            "满意度≥90%",
+            "96%",
+        ]
+    )
+    path = tmp_path / "level1.xlsx"
+    wb.save(path)
+    t = read(path)
+    assert list(zip(t["level1"], t["level2"], t["target"], t["completion"], strict=True)) == [
+        ("产出", "", "培训100人", "培训105人"),
+        ("效益", "", "就业率提高", "就业率提高到92%"),
+        ("满意度", "满意度", "满意度≥90%", "96%"),
+    ]

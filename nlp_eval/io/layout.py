@@ -283,7 +283,7 @@ def build_header(grid: Grid, header_rows: list[int]) -> Header | None:
     for r in header_rows:
         for t in grid.rows[r]:
             k = lookup(t) if t else None
-            if k and k.field == "level" and k.level2:
+            if k and k.field == "level":
                 level_keys += 1
     fields = {s.field for s in columns.values()}
     has_values = bool(fields & {"target", "completion"})
@@ -890,7 +890,9 @@ def _wide_slots(grid: Grid, header: Header, sink: Sink) -> list[Slot]:
             end = anchors[j + 1][0] if j + 1 < len(anchors) else 10**6
             span = range(c, end)
             if key.field == "level":
-                if key.level2:
+                # a category with columns of its own: 数量指标 over 年度指标值|完成情况, or 产出指标
+                # straight over them when the table has no 二级 split
+                if key.level2 or (key.level1 and not _has_level_child(grid, rows[i + 1 :], span)):
                     group_spans.append((i, span))
                     level1 = key.level1 or level_of(key.level2)[0]
                     for kind, col in _group_fields(grid, rows[i + 1 :], span):
@@ -961,6 +963,18 @@ def _group_fields(grid: Grid, lower_rows: list[int], span: range) -> list[tuple[
     if extra and "target" in fields and "completion" in fields:
         return list(zip(fields, cols, strict=True))
     return default
+
+
+def _has_level_child(grid: Grid, lower_rows: list[int], span: range) -> bool:
+    """Is there a 二级 category header below, inside this 一级 header's columns?"""
+    for r in lower_rows:
+        for c in span:
+            if c >= len(grid.rows[r]):
+                break
+            key = lookup(grid.text(r, c)) if grid.text(r, c) else None
+            if key and key.field == "level" and key.level2:
+                return True
+    return False
 
 
 def _has_budget_child(grid: Grid, lower_rows: list[int], span: range) -> bool:
