@@ -80,10 +80,14 @@ def test_copied_span_finds_the_threshold_the_completion_restates():
     assert copied_span("组织媒体宣传的数量3次", "3次") is None  # an answer echoing its number
 
 
-def test_direction_quotes_the_pairs_own_target():
+def test_direction_quotes_the_pairs_own_target_and_numbers():
     text = direction("restate", "相关设备使用者对设备情况满意度≥95%", "zh")
     assert "相关设备使用者对设备情况满意度≥95%" in text and "样本" in text
+    assert "写明了 ≥95%" in text
+    target = "全年在网络平台刊发宣传报道62条,报纸刊发15条报道,得播10条视频宣传报道"
+    assert "62条、15条、10条" in direction("vague", target, "zh")
     assert "sample size" in direction("restate", "x", "en")
+    assert "社会效益" in direction("vague", "", "zh", name="社会效益")
     assert direction("specific", "x") == ""
 
 

@@ -22,6 +22,7 @@ FORMATS = ("text", "json", "csv", "xlsx", "html")
 BINARY_FORMATS = ("xlsx",)
 MIN_COPIED_SPAN = 4  # shorter common text ("3次", "95%") is the answer echoing its number
 SHORT_TARGET = 40  # characters of the target quoted in a rewrite direction
+MAX_STATED = 4  # target values a rewrite direction lists
 # Labels whose text shared with the target is worth highlighting: an n/a phrase on both
 # sides is expected, and a specific answer naming its target's subject is not a copy.
 SHOWN_COPIES = ("copy", "restate", "vague")
@@ -51,11 +52,33 @@ def copied_span(target: str, completion: str) -> tuple[tuple[int, int], tuple[in
     return (match.a, match.a + match.size), (match.b, match.b + match.size)
 
 
-def direction(label: str, target: str, lang: str = "zh") -> str:
-    """What to write instead for a completion with this label, quoting the pair's target."""
-    template = settings()["direction"].get(lang, settings()["direction"]["zh"]).get(label, "")
-    short = target if len(target) <= SHORT_TARGET else target[: SHORT_TARGET - 1] + "…"
-    return template.format(target=short) if template else ""
+def direction(label: str, target: str, lang: str = "zh", *, name: str = "") -> str:
+    """What to write instead for a completion with this label, in the pair's own words.
+
+    The label's template quotes the target (or `name`, the indicator, when there is no
+    target); when the target states numbers or dates, the direction asks for each one's
+    actual value.
+    """
+    templates = settings()["direction"].get(lang, settings()["direction"]["zh"])
+    template = templates.get(label, "")
+    if not template:
+        return ""
+    quoted = target or name
+    short = quoted if len(quoted) <= SHORT_TARGET else quoted[: SHORT_TARGET - 1] + "…"
+    text = template.format(target=short)
+    stated = _stated_values(target)
+    if stated:
+        key = "number" if len(stated) == 1 else "numbers"
+        text += templates[key].format(values="、".join(stated))
+    return text
+
+
+def _stated_values(target: str) -> list[str]:
+    """The numbers and dates a target states, as written ("62条", "≥95%", "三季度")."""
+    from nlp_eval.numbers import quantities
+
+    found = [q.text for q in quantities(target) if not q.vague] if target else []
+    return list(dict.fromkeys(found))[:MAX_STATED]
 
 
 def _name(pair: dict[str, Any]) -> str:
@@ -117,7 +140,7 @@ def _pair_views(scores: Scores, pairs: Any) -> dict[tuple[str, str], list[dict[s
                 "pair_score": _clean(round(pair["pair_score"], 1)),
                 "points_lost": round(pair["pair_lost"], 2),
                 "findings": findings,
-                "direction": direction(pair["label"], target or _name(pair), scores.lang),
+                "direction": direction(pair["label"], target, scores.lang, name=_name(pair)),
                 "copied": None
                 if block or pair["label"] not in SHOWN_COPIES
                 else copied_span(target, completion),
