@@ -658,3 +658,22 @@ def test_wide_with_first_level_groups_only(tmp_path):
         ("效益", "", "就业率提高", "就业率提高到92%"),
         ("满意度", "满意度", "满意度≥90%", "96%"),
     ]
+
+
+def test_single_category_column(tmp_path):
+    rows = [
+        ["项目名称", "环卫保洁"],
+        ["指标类别", "指标名称", "目标值", "完成值"],
+        ["数量指标", "清扫面积", "120万平方米", "120万平方米"],
+        ["质量指标", "考核合格率", "≥95%", "97%"],
+        ["效益指标", "市容改善", "明显改善", "明显改善"],
+    ]
+    path = tmp_path / "category.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    t = read(path)
+    assert list(zip(t["level1"], t["level2"], t["indicator"], strict=True)) == [
+        ("产出", "数量", "清扫面积"),
+        ("产出", "质量", "考核合格率"),
+        ("效益", "", "市容改善"),
+    ]

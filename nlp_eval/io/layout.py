@@ -603,7 +603,7 @@ def _indicator_row(grid: Grid, r, cells, header: Header, sink: Sink, ctx: Contex
             if l2 and not any(s.field == "level2" for s in header.columns.values()):
                 ctx.level2 = l2
         else:
-            ctx.level2 = l2 or ctx.level2
+            ctx.level2 = l2 if anchor else (l2 or ctx.level2)
             if l1:
                 ctx.level1 = l1
     content = {f: v for f, v in values.items() if f not in ("seq",)}
