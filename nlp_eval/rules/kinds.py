@@ -156,7 +156,7 @@ def prepare(table: pd.DataFrame, features: pd.DataFrame | None = None) -> pd.Dat
     p["no_reason"] = (p["r"].str.strip(" 。.") == "") | _map_unique(
         p["reason"], _is_na_text
     ).astype(bool)
-    p["is_indicator"] = p["level1"].isin(INDICATOR_LEVELS) | (p["level1"] == "")
+    p["is_indicator"] = p["level1"].str.startswith(INDICATOR_LEVELS) | (p["level1"] == "")
     verdict = p["f_verdict"]
     p["a_met"] = np.where(
         verdict.isin(("met", "exceeded")), 1.0, np.where(verdict == "short", 0.0, np.nan)
@@ -427,15 +427,19 @@ def misplaced(
     text = pairs["c" if field == "completion" else "t"]
     na = pairs["c_na" if field == "completion" else "t_na"]
     counts = {level2: text.str.count(_alternation(words)) for level2, words in categories.items()}
+    # 生态效益指标, 生态效益 and 生态 are one category.
+    category = pd.Series("", index=pairs.index)
+    for level2 in categories:
+        category = category.mask(pairs["level2"].str.startswith(level2), level2)
     own = pd.Series(0, index=pairs.index)
     for level2, count in counts.items():
-        own = own.where(pairs["level2"] != level2, count)
+        own = own.where(category != level2, count)
     others = pd.DataFrame({k: v for k, v in counts.items()})
     for level2 in counts:  # a category never competes with itself
-        others.loc[pairs["level2"] == level2, level2] = 0
+        others.loc[category == level2, level2] = 0
     best = others.idxmax(axis=1) if len(others.columns) else pd.Series("", index=pairs.index)
     best_count = others.max(axis=1) if len(others.columns) else pd.Series(0, index=pairs.index)
-    mask = pairs["level2"].isin(categories) & (own == 0) & (best_count >= min_hits) & ~na
+    mask = (category != "") & (own == 0) & (best_count >= min_hits) & ~na
     return _hits(mask, pairs.index, other=best, hits=best_count)
 
 
