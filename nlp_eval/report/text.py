@@ -95,7 +95,8 @@ def write_explain(scores: Scores, stream: IO[str], *, project: str) -> None:
         completions = scores.pairs["completion"]
         for loss in mine.to_dict("records"):
             where = "/".join(x for x in (loss["level1"], loss["level2"], loss["indicator"]) if x)
-            note = loss["message"] + (f" → {loss['suggestion']}" if loss["suggestion"] else "")
+            message = loss["message"] or w.get(loss["name"], loss["name"])  # label:<label>
+            note = message + (f" → {loss['suggestion']}" if loss["suggestion"] else "")
             table.add_row(
                 Text(where),
                 Text(str(completions.iat[loss["row"]])[:60]),
