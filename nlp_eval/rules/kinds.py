@@ -444,9 +444,23 @@ def misplaced(
 
 
 def alignment(pairs: pd.DataFrame, *, below: float = 1.0) -> pd.DataFrame:
-    """The reader placed the row by content, not by header (confidence < 1)."""
-    mask = pairs["confidence"] < below
-    return _hits(mask, pairs.index, note=pairs["note"], confidence=pairs["confidence"].round(2))
+    """The reader placed a row by content, not by header (confidence < 1): once per source row."""
+    low = pairs[pairs["confidence"] < below]
+    if low.empty:
+        return _no_hits()
+    # One finding per re-aligned source row (its pairs share project, note and confidence).
+    key = (
+        low["doc"]
+        + "\x1f"
+        + low["project"]
+        + "\x1f"
+        + low["note"]
+        + "\x1f"
+        + low["confidence"].astype(str)
+    )
+    count = key.map(key.value_counts())
+    first = ~key.duplicated()
+    return _hits(first, low.index, note=low["note"], confidence=low["confidence"].round(2), n=count)
 
 
 # ---------------------------------------------------------------- budget (F)
