@@ -171,8 +171,15 @@ def message_fields(pairs: pd.DataFrame, rows: np.ndarray, names: Iterable[str]) 
     out = {n: pairs[n].take(rows).tolist() for n in names if n in pairs}
     if {"measure", "goal"} & set(names):
         parts = [measure_and_goal(t) for t in pairs["target"].take(rows).tolist()]
-        indicators = pairs["indicator"].take(rows).tolist()
-        out["measure"] = [m or i for (m, _), i in zip(parts, indicators, strict=True)]
+        # No measure in the target: name the indicator, else its category (总体 → 年度总体目标).
+        names = (
+            pairs["indicator"]
+            .where(pairs["indicator"] != "", pairs["level2"])
+            .where(lambda s: s != "", pairs["level1"].replace("总体", "年度总体目标"))
+            .take(rows)
+            .tolist()
+        )
+        out["measure"] = [m or name for (m, _), name in zip(parts, names, strict=True)]
         out["goal"] = [g for _, g in parts]
     return out
 
