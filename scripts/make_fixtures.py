@@ -1181,9 +1181,9 @@ def main() -> None:
     bad_files(FIX)
     # sample tables for the main job (other projects than the fixtures where possible)
     national_xlsx(
-        CORPUS / "beijing_fengtai_2022_national.xlsx",
+        CORPUS / "national_2021_two_units.xlsx",
         [("园林绿化", [PARK]), ("公路养护", [ROAD])],
-        2022,
+        2021,
     )
     sichuan_docx(
         CORPUS / "sichuan_pidu_2023.docx",
