@@ -677,3 +677,20 @@ def test_single_category_column(tmp_path):
         ("产出", "质量", "考核合格率"),
         ("效益", "", "市容改善"),
     ]
+
+
+def test_unknown_header_columns_are_kept_as_notes(tmp_path):
+    rows = [
+        ["项目名称", "农村公路养护"],
+        ["一级指标", "二级指标", "三级指标", "年初目标值(A)", "实际完成值(B)", "完成率(B/A)"],
+        ["产出指标", "数量指标", "养护里程", "1260公里", "1260公里", "100%"],
+        ["", "", "", "", "", "完成率按实际完成值除以年初目标值计算"],
+    ]
+    path = tmp_path / "extra.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    result = read_files([path])
+    t = result.table
+    assert t["note"].iloc[0] == "完成率(B/A): 100%"
+    assert (t["level1"].iloc[1], t["indicator"].iloc[1]) == ("说明", "完成率(B/A)")
+    assert result.unplaced.empty

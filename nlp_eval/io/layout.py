@@ -253,6 +253,11 @@ def build_header(grid: Grid, header_rows: list[int]) -> Header | None:
         stack = [lookup(grid.filled(r, c)) for r in header_rows]
         stack = [k for k in stack if k]
         if not stack:
+            # a header the lexicon does not know (完成率(B/A), 备注说明 …): its cells are kept
+            # as notes under that header's name rather than lost
+            texts = [grid.filled(r, c) for r in header_rows if grid.filled(r, c)]
+            if texts:
+                columns[c] = ColumnSpec("extra", label="/".join(dict.fromkeys(texts)))
             continue
         spec = None
         level1 = level2 = unit = ""
@@ -614,6 +619,20 @@ def _indicator_row(grid: Grid, r, cells, header: Header, sink: Sink, ctx: Contex
         for c, t in unknown:
             sink.rows.append(new_row(ctx, sink, level1="说明", completion=t, source=sink.src(r, c)))
         return
+    if set(content) <= {"extra", "explain", "note"}:  # no indicator on this row: notes only
+        for cells_of_field in content.values():
+            for c, t in cells_of_field:
+                sink.rows.append(
+                    new_row(
+                        ctx,
+                        sink,
+                        level1="说明",
+                        indicator=header.columns[c].label,
+                        completion=t,
+                        source=sink.src(r, c),
+                    )
+                )
+        return
     extra_notes = [f"{header.columns[c].label}: {t}" for c, t in unknown]
     # project / unit columns: a cell merged down a block, or written once above the rows it
     # governs (a flattened export), applies to every row below it
@@ -656,6 +675,7 @@ def _indicator_row(grid: Grid, r, cells, header: Header, sink: Sink, ctx: Contex
         notes.append("weight from the 一级指标 cell")
     row["reason"] = " ".join(t for _, t in values.get("reason", []))
     for f in (
+        "extra",
         "explain",
         "note",
         "budget",
