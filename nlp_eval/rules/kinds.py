@@ -171,10 +171,16 @@ def message_fields(pairs: pd.DataFrame, rows: np.ndarray, names: Iterable[str]) 
     out = {n: pairs[n].take(rows).tolist() for n in names if n in pairs}
     if {"measure", "goal"} & set(names):
         parts = [measure_and_goal(t) for t in pairs["target"].take(rows).tolist()]
-        # No measure in the target: name the indicator, else its category (总体 → 年度总体目标).
+        # No measure before a value: name the indicator, else a short target that names the
+        # measure (社会大众对举办活动情况的满意度), else the category (总体 → 年度总体目标).
+        short = pairs["target"].where(pairs["target"].str.len().between(2, 20), "")
+        short = short.where(pairs["f_target_quantities"].astype(int) == 0, "").where(
+            ~pairs["t_na"], ""
+        )
         names = (
             pairs["indicator"]
-            .where(pairs["indicator"] != "", pairs["level2"])
+            .where(pairs["indicator"] != "", short)
+            .where(lambda s: s != "", pairs["level2"])
             .where(lambda s: s != "", pairs["level1"].replace("总体", "年度总体目标"))
             .take(rows)
             .tolist()
