@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 from nlp_eval import lexicon
@@ -93,7 +93,7 @@ def _header_map() -> dict[str, tuple[str, str, str]]:
     return out
 
 
-@cache
+@lru_cache(maxsize=1 << 16)  # bounded: called with every cell text
 def lookup(text: str) -> Key | None:
     """The Key of a header cell, or None when the text is not a known header."""
     if not text or len(text) > 40:
@@ -112,7 +112,7 @@ def lookup(text: str) -> Key | None:
     return Key(hit[0], hit[1], hit[2], weight, money, text)
 
 
-@cache
+@lru_cache(maxsize=1 << 14)
 def level_of(text: str) -> tuple[str, str, float | None]:
     """Canonical (level1, level2, weight) of a category cell such as 产出指标(50分) or 产出数量."""
     key = lookup(text)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from nlp_eval.io.grids import Grid
 from nlp_eval.io.headers import (
@@ -1023,31 +1024,36 @@ def _budget_parent(grid: Grid, upper_rows: list[int], col: int) -> tuple[str, st
 
 def fit(slot: Slot, text: str) -> float:
     """How well a cell text fits a slot, by content alone (used to align misplaced cells)."""
+    return _fit(slot.kind, slot.level2, text)
+
+
+@lru_cache(maxsize=1 << 16)  # bounded: keyed by cell text
+def _fit(kind: str, level2: str, text: str) -> float:
     num = is_number(text)
     pct = num and text.strip().endswith("%")
-    if slot.kind == "seq":
+    if kind == "seq":
         return 2.0 if re.fullmatch(r"\d{1,4}", text.strip()) else -2.0
-    if slot.kind == "budget":
-        if slot.level2 == "执行率":
+    if kind == "budget":
+        if level2 == "执行率":
             return 3.0 if pct else (0.0 if num else -3.0)
         if pct:
             return -2.0
         return 2.0 if num else (0.0 if text.strip() in ("/", "-", "—", "——", "") else -3.0)
     score = 1.0
-    if num and slot.kind not in ("target", "completion"):
+    if num and kind not in ("target", "completion"):
         score -= 2.0
     mention = mentioned_level2(text)
-    if slot.kind in ("target", "completion", "indicator"):
+    if kind in ("target", "completion", "indicator"):
         if mention:
-            score += 2.0 if mention == slot.level2 else -2.0
-    elif slot.kind in ("section", "other"):
+            score += 2.0 if mention == level2 else -2.0
+    elif kind in ("section", "other"):
         if mention == "满意度":
             score -= 2.0
         if len(text.strip()) <= 4:
             score += 0.5
-    elif slot.kind == "unit":
+    elif kind == "unit":
         score += 1.0 if _UNIT_SUFFIX.search(text.strip()) else -0.5
-    elif slot.kind in ("goal", "goal_done") and mention == "满意度" and len(text) < 20:
+    elif kind in ("goal", "goal_done") and mention == "满意度" and len(text) < 20:
         score -= 1.0
     return score
 
@@ -1120,13 +1126,14 @@ def read_wide(grid: Grid, header: Header, data_rows: list[int], sink: Sink, ctx:
     last_of = {r: max(c for c, _ in anchors(r)) for r in data_rows}
     lasts = sorted(last_of.values(), reverse=True)
     modal_last = lasts[max(0, math.ceil(0.4 * len(lasts)) - 1)]
-    typical = [r for r in data_rows if last_of[r] == modal_last] or data_rows
+    typical = {r for r in data_rows if last_of[r] == modal_last} or set(data_rows)
     columns: dict[int, list[str]] = {}
     for r in data_rows:
         for c, t in anchors(r):
             if c <= modal_last and (r in typical or c not in columns):
                 columns.setdefault(c, []).append(t)
-    items = sorted(columns.items())
+    # a sample of each column is enough to place it, and keeps big tables linear
+    items = sorted((c, texts[:50]) for c, texts in columns.items())
     _, mapping = _align(items, [(s.col, s) for s in slots], skip_item=1.0, bonus=0.3)
     model = {items[i][0]: slots[j] for i, j in mapping.items()}  # data column -> slot
     model_slots = sorted(model.items())
@@ -1140,12 +1147,8 @@ def read_wide(grid: Grid, header: Header, data_rows: list[int], sink: Sink, ctx:
 
     for r in data_rows:
         cells = anchors(r)
-        positional = {
-            i: idx
-            for i, (c, _) in enumerate(cells)
-            for idx, (mc, _) in enumerate(model_slots)
-            if mc == c
-        }
+        slot_at = {mc: idx for idx, (mc, _) in enumerate(model_slots)}
+        positional = {i: slot_at[c] for i, (c, _) in enumerate(cells) if c in slot_at}
         last = max(c for c, _ in cells)
         note = ""
         mapping_r = positional
