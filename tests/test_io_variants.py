@@ -694,3 +694,30 @@ def test_unknown_header_columns_are_kept_as_notes(tmp_path):
     assert t["note"].iloc[0] == "完成率(B/A): 100%"
     assert (t["level1"].iloc[1], t["indicator"].iloc[1]) == ("说明", "完成率(B/A)")
     assert result.unplaced.empty
+
+
+def test_two_category_header_row_and_blank_first_indicator_row(tmp_path):
+    wide = [
+        ["序号", "项目名称", "预算数", "执行数", "执行率", "产出指标", "", "", "", "存在问题"],
+        ["", "", "", "", "", "数量指标", "", "质量指标", "", ""],
+        ["", "", "", "", "", "年度指标值", "实际完成值", "年度指标值", "实际完成值", ""],
+        ["1", "社区食堂", "100", "98", "98%", "≥40场", "44场", "合格率100%", "100%", "无"],
+    ]
+    path = tmp_path / "wide2.tsv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh, delimiter="\t").writerows([["2022年某区民政局项目绩效自评表"], *wide])
+    t = read(path)
+    assert list(t.loc[t["level1"] == "产出", "completion"]) == ["44场", "100%"]
+    long = [
+        ["项目名称", "社区食堂"],
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值"],
+        ["产出指标", "成本指标"],  # the template's unused category, left blank
+        ["产出指标", "数量指标", "助餐场次", "≥40场", "44场"],
+    ]
+    path = tmp_path / "long.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(long)
+    t = read(path)
+    assert list(zip(t["level2"], t["indicator"], t["completion"], strict=True)) == [
+        ("数量", "助餐场次", "44场")
+    ]

@@ -240,8 +240,9 @@ def is_header_row(cells: list[tuple[int, str]], keys: list[Key | None], continui
     fields = {k.field for k in known}
     if fields & (COLUMN_FIELDS - {"project", "unit", "dept", "goal"}):
         return True
-    levels = sum(1 for k in known if k.field == "level")
-    return continuing and levels >= 3
+    # a row of category names only (数量指标 | 质量指标 …) continues a header; the caller
+    # rules out category cells that sit in the 一级/二级 columns of an indicator table
+    return continuing and len(known) == len(cells) and all(k.field == "level" for k in known)
 
 
 def build_header(grid: Grid, header_rows: list[int]) -> Header | None:
@@ -326,6 +327,12 @@ def read_grid(grid: Grid, sink: Sink, doc_ctx: Context) -> Context:
             continue
         keys = _keys_of(cells)
         continuing = bool(header_rows) and header_rows[-1] == r - 1
+        if continuing and header is not None and header.kind == "indicator":
+            # 产出指标 | 数量指标 right under 一级指标 | 二级指标 is a (blank) indicator row
+            continuing = not all(
+                header.columns.get(c) and header.columns[c].field in ("level1", "level2")
+                for c, _ in cells
+            )
         if is_header_row(cells, keys, continuing):
             header_rows = header_rows + [r] if continuing else [r]
             for c, t in cells:
