@@ -210,14 +210,18 @@ def lint(
         Path | None, typer.Option(help="CSV/TSV of project, indicator, code, reason to silence.")
     ] = None,
     model: Annotated[Path | None, typer.Option(help="Classifier model (default: shipped).")] = None,
+    extra: Annotated[
+        list[Path] | None, typer.Option("--rules", help="Extra rules.toml files.")
+    ] = None,
 ) -> None:
     """Label every pair and list findings: file:project:indicator: CODE severity message → fix."""
     from nlp_eval.lint import failing, lint_files, render
+    from nlp_eval.rules import load_rules
 
     with _one_line_errors():
         linted, problems = lint_files(
             files, model=model, select=select or (), ignore=ignore or (), lang=lang.value,
-            suppressions=suppress,
+            suppressions=suppress, rules=load_rules(*(extra or ())),
         )  # fmt: skip
         sys.stdout.write(render(linted, fmt.value))
     for problem in problems:
