@@ -4,6 +4,9 @@ Contract: read_files(paths) -> ReadResult with
   table     DataFrame with columns records.COLUMNS, one row per pair, in input order
   unplaced  DataFrame [file, sheet, row, column, text, reason]: non-empty cells not placed
   problems  one line per file that could not be read ("path: reason"); the batch goes on
+  consumed  DataFrame [file, sheet, row, column, text, role]: header, title, category-label
+            and metadata cells whose meaning went into other columns (role says which)
+Every non-empty input cell is in exactly one of: a field of `table`, `consumed`, `unplaced`.
 """
 
 from __future__ import annotations
@@ -46,7 +49,8 @@ class ReadResult:
         projects = named[["doc", "project"]].drop_duplicates().shape[0] if len(named) else 0
         # an input row re-aligned by content yields several pairs: count the input rows
         low = t[t["confidence"] < 1] if len(t) else t
-        realigned = low["source"].str.rsplit(":", n=1).str[0].nunique() if len(low) else 0
+        where = low["source"].where(low["source"] != "", low["target_source"]) if len(low) else low
+        realigned = where.str.rsplit(":", n=1).str[0].nunique() if len(low) else 0
         return (
             f"{self.files_read} files, {projects} projects, {len(t)} pairs, "
             f"{len(self.unplaced)} unplaced cells, {realigned} re-aligned rows, "
@@ -57,7 +61,6 @@ class ReadResult:
 TEXT_COLUMNS = tuple(
     c for c in COLUMNS if c not in ("year", "weight", "points", "value", "confidence")
 )
-FLOAT_COLUMNS = ("weight", "points", "value", "confidence")
 
 
 def empty_table() -> pd.DataFrame:
