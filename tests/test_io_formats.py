@@ -178,3 +178,18 @@ def test_text_columns_are_strings_never_nan():
     ):
         assert not t[col].isna().any()
     assert str(t["year"].dtype) == "Int64"
+
+
+def test_bundled_corpus_reads_without_errors():
+    corpus = Path(__file__).parent.parent / "corpus"
+    result = read_files([corpus])
+    assert result.problems == []
+    t = result.table
+    decl = t[t["doc"] == "indicators"]
+    assert len(decl) == 3024 and (decl["completion"] == "").all()
+    assert set(decl["year"]) == {2021, 2022, 2023}
+    assert decl["project"].str.fullmatch(r"\d{21}").all()
+    projects = t[t["doc"] == "projects"]
+    goals = projects[projects["level1"] == "总体"]
+    assert goals["project"].is_unique and goals["project"].isin(set(decl["project"])).mean() > 0.9
+    assert (decl["unit"] != "").mean() > 0.75  # joined from projects.tsv by 项目编码

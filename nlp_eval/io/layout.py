@@ -484,7 +484,7 @@ def _apply_key(key: Key, values, sink: Sink, ctx: Context, pending_goal, whole: 
     if f in ("project", "project_code"):
         ctx.project = text
         ctx.project_key = f
-        ctx.project_unit = ""
+        ctx.project_unit = ctx.dept = ""
         ctx.level1 = ctx.level2 = ""
         consumed()
         return None
@@ -817,15 +817,15 @@ def _record_row(grid: Grid, r, cells, header: Header, sink: Sink, ctx: Context) 
             continue
         by_field.setdefault(spec.field, []).append((c, t))
     local = Context(**vars(ctx))
-    code = by_field.get("project_code")
-    name = by_field.get("project")
-    local.project = (code or name or [(0, "")])[0][1]
-    if code and name:  # the code joins this row with other tables; keep the name as a note row
+    code = by_field.pop("project_code", [])
+    name = by_field.pop("project", [])
+    # the code joins this row with other tables (an indicator sheet keyed by 项目编码), so it
+    # names the project; the name is then kept as a note row
+    local.project = (code or name)[0][1] if code or name else ""
+    for c, t in code or name:
+        sink.consume(r, c, t, "metadata")
+    if code:
         by_field.setdefault("note", []).extend(name)
-    for f in ("project_code",) + (("project",) if not (code and name) else ()):
-        for c, t in by_field.pop(f, []):
-            sink.consume(r, c, t, "metadata")
-    by_field.pop("project", None) if code and name else None
     if "unit" in by_field:
         local.project_unit = by_field["unit"][0][1]
         for c, t in by_field.pop("unit"):
@@ -843,34 +843,21 @@ def _record_row(grid: Grid, r, cells, header: Header, sink: Sink, ctx: Context) 
         sink.rows.append(row)
     for c, t in by_field.pop("budget", []):
         spec = header.columns[c]
+        unit = spec.money_unit or header.money_unit
         sink.rows.append(
-            _budget_record(
-                local,
-                sink,
-                spec.level2 or spec.label,
-                spec.label,
-                t,
-                r,
-                c,
-                spec.money_unit or header.money_unit,
-            )
+            _budget_record(local, sink, spec.level2 or spec.label, spec.label, t, r, c, unit)
         )
     for f, items in by_field.items():
         for c, t in items:
             spec = header.columns[c]
-            label = spec.label if f != "note" or c in header.columns else f
-            level1, level2 = (
-                ("问题", "") if f == "section" and spec.level1 == "问题" else ("说明", "")
-            )
-            if f == "section":
-                level1, level2 = spec.level1, spec.level2
+            level1, level2 = (spec.level1, spec.level2) if f == "section" else ("说明", "")
             sink.rows.append(
                 new_row(
                     local,
                     sink,
                     level1=level1,
                     level2=level2,
-                    indicator=label,
+                    indicator=spec.label,
                     completion=t,
                     source=sink.src(r, c),
                 )
