@@ -101,6 +101,9 @@ def numeric_features(pairs: pd.DataFrame, flags: np.ndarray | None = None) -> pd
     out["len_t"] = np.log1p(pairs["t"].str.len())
     for col in ("c_measurable", "t_measurable", "t_na", "c_na", "c_blank", "t_blank"):
         out[col] = pairs[col].astype(float)
+    # A yes/no answer to a yes/no target is evidence (GUIDE.md §1): 是 → 是, 否 → 否.
+    out["t_yes_no"] = pairs["t"].isin(("是", "否")).astype(float)
+    out["c_yes_no"] = pairs["c"].str.strip(" 。.").isin(("是", "否")).astype(float)
     if flags is None:
         flags = np.zeros((len(pairs), len(LABELS)))
     codes = pd.DataFrame(flags, index=pairs.index, columns=[f"rule_{lab}" for lab in LABELS])

@@ -320,7 +320,11 @@ def copy(
     of min_words characters when the target has no number (逐步完善 is a grade).
     """
     ratio = pairs["f_stripped_ratio"].astype(float)
-    mask = (ratio >= min_ratio) & (ratio < max_ratio) & ~pairs["t_na"] & ~pairs["c_blank"]
+    # 不发生… → 未发生… reports that it did not happen: an answer, not a copy (GUIDE.md §6).
+    answered = pairs["t"].str.match(r"^(不|无)") & pairs["c"].str.match(r"^(未|没有|全年未|均未)")
+    mask = (
+        (ratio >= min_ratio) & (ratio < max_ratio) & ~pairs["t_na"] & ~pairs["c_blank"] & ~answered
+    )
     rows = pairs.index[mask.to_numpy()]
     if len(rows):  # the costlier checks only on the few near-identical pairs
         t, c = pairs.loc[rows, "t"].tolist(), pairs.loc[rows, "c"].tolist()
