@@ -122,3 +122,15 @@ def test_truncated_xls_keeps_stdout_clean(tmp_path):
     assert result.stdout.splitlines()[0] == ",".join(COLUMNS)
     assert "WARNING" not in result.stdout
     assert f"{broken}: corrupt .xls workbook" in result.stderr
+
+
+def test_binary_files_renamed_to_text_suffixes(tmp_path):
+    xlsx_as_csv = tmp_path / "table.csv"
+    xlsx_as_csv.write_bytes((FIX / "national_2021_tongshan.xlsx").read_bytes())
+    pdf_as_tsv = tmp_path / "report.tsv"
+    pdf_as_tsv.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj <<>> endobj\n")
+    problems = read_files([xlsx_as_csv, pdf_as_tsv]).problems
+    assert problems == [
+        f"{xlsx_as_csv}: binary data (a zip container such as .xlsx/.docx), not a text table",
+        f"{pdf_as_tsv}: binary data (a PDF), not a text table",
+    ]

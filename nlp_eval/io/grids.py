@@ -21,6 +21,14 @@ from pathlib import Path
 from nlp_eval.errors import ReadError
 
 _FIXED = re.compile(r"^(#,##)?0(?:\.(0+))?$")
+BINARY_MAGIC = (
+    (b"PK\x03\x04", "a zip container such as .xlsx/.docx"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an OLE2 file such as .xls/.doc"),
+    (b"%PDF", "a PDF"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+)
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP_MAGIC = b"PK\x03\x04"
 
@@ -62,6 +70,9 @@ def decode(data: bytes, path: Path) -> str:
     """Decode UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030 (a superset of GBK)."""
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return data.decode("utf-16")
+    for magic, kind in BINARY_MAGIC:
+        if data.startswith(magic):
+            raise ReadError(f"{path}: binary data ({kind}), not a text table")
     if b"\x00" in data[:4096]:
         raise ReadError(f"{path}: binary data, not a text table")
     for encoding in ("utf-8-sig", "gb18030"):
