@@ -134,3 +134,19 @@ def test_binary_files_renamed_to_text_suffixes(tmp_path):
         f"{xlsx_as_csv}: binary data (a zip container such as .xlsx/.docx), not a text table",
         f"{pdf_as_tsv}: binary data (a PDF), not a text table",
     ]
+
+
+def test_workbook_suffix_holding_html_or_text(tmp_path):
+    html_as_xls = tmp_path / "web_export.xls"
+    html_as_xls.write_bytes((FIX / "hunan_2022_xiangtan.html").read_bytes())
+    tsv_as_xls = tmp_path / "text_export.xls"
+    tsv_as_xls.write_bytes((FIX / "hubei_2021_tongshan_gb18030.tsv").read_bytes())
+    doc_as_docx = tmp_path / "old.docx"
+    doc_as_docx.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(600))
+    result = read_files([html_as_xls, tsv_as_xls, doc_as_docx])
+    assert result.problems == [
+        f"{doc_as_docx}: an old Word .doc saved as .docx (save it as .docx or .html)"
+    ]
+    assert result.files_read == 2
+    assert set(result.table["doc"]) == {"web_export", "text_export"}
+    assert (result.table["level1"] == "产出").sum() == 8  # 4 + 4 pairs

@@ -445,6 +445,30 @@ def _is_encrypted_ole(head: bytes, path: Path) -> bool:
     )
 
 
+def _reader_for(path: Path, suffix: str, head: bytes) -> Callable[[Path], list[Grid]]:
+    """The reader for what the file is, which is not always what its suffix says."""
+    if suffix == ".docx":
+        if head.startswith(OLE_MAGIC):
+            raise ReadError(f"{path}: an old Word .doc saved as .docx (save it as .docx or .html)")
+        if not head.startswith(ZIP_MAGIC):
+            raise ReadError(f"{path}: not a .docx file (corrupt or wrong suffix)")
+        return read_docx
+    if suffix in (".xlsx", ".xlsm", ".xls"):
+        if head.startswith(OLE_MAGIC):
+            return read_xls
+        if head.startswith(ZIP_MAGIC):
+            return read_xlsx
+        # web sites often publish an HTML table or tab-separated text under .xls
+        with path.open("rb") as fh:
+            start = fh.read(2048).lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+        if start.startswith(b"<"):
+            return read_html
+        if b"\x00" not in start and (b"\t" in start or b"," in start):
+            return read_delimited
+        raise ReadError(f"{path}: not a {suffix} workbook (corrupt or wrong suffix)")
+    return READERS[suffix]
+
+
 def read_grids(path: Path) -> list[Grid]:
     """Read a file into grids, or raise ReadError("path: reason")."""
     if not path.exists():
@@ -464,14 +488,7 @@ def read_grids(path: Path) -> list[Grid]:
     if _is_encrypted_ole(head, path):
         kind = "document" if suffix == ".docx" else "workbook"
         raise ReadError(f"{path}: password-protected {kind}")
-    reader = READERS[suffix]
-    if suffix in (".xlsx", ".xlsm", ".docx") and head.startswith(OLE_MAGIC):
-        reader = read_xls  # an old binary workbook saved with a new suffix
-    elif suffix in (".xlsx", ".xlsm", ".docx") and not head.startswith(ZIP_MAGIC):
-        raise ReadError(f"{path}: not a {suffix} file (corrupt or wrong suffix)")
-    elif suffix == ".xls" and head.startswith(ZIP_MAGIC):
-        reader = read_xlsx
-    grids = reader(path)
+    grids = _reader_for(path, suffix, head)(path)
     if not any(any(row) for g in grids for row in g.rows):
         raise ReadError(f"{path}: no table found (no non-empty cell)")
     return grids
