@@ -302,7 +302,16 @@ def regex(
         mask &= ~pairs[na_col] & ~pairs[blank_col] & (text != "")
     if min_len:
         mask &= text.str.len() >= min_len
-    return _hits(mask, pairs.index, match=found.where(~mask, text), length=text.str.len())
+    # What matched (the whole cell when the rule fires because nothing matched), and where.
+    offset = (pairs[field].str.len() - pairs[field].str.lstrip().str.len()).tolist()
+    spans = [
+        (m.start() + o, m.end() + o) if m is not None and not negate else None
+        for m, o in zip(searched.tolist(), offset, strict=True)
+    ]
+    span = pd.Series(spans, index=pairs.index, dtype=object)
+    return _hits(
+        mask, pairs.index, match=found.where(matched, text), length=text.str.len(), span=span
+    )
 
 
 def copy(
@@ -697,7 +706,11 @@ def admits_shortfall(
 
 def unit_mismatch(pairs: pd.DataFrame) -> pd.DataFrame:
     """The completion counts something else than the target (家 vs 场)."""
-    mask = (pairs["f_verdict"] == "unit_mismatch") & pairs["is_indicator"]
+    mask = (
+        (pairs["f_verdict"] == "unit_mismatch")
+        & (pairs["f_target_family"] != "")  # a bare number has no unit to mismatch
+        & pairs["is_indicator"]
+    )
     goal, actual = _texts_of(pairs, mask)
     return _hits(mask, pairs.index, goal_unit=goal, actual_unit=actual)
 
