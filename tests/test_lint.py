@@ -202,3 +202,35 @@ def test_figure_and_problem_rows_get_no_label_but_keep_their_findings():
     linted = lint(table)
     assert linted.table["label"].tolist() == ["", "", "", ""]
     assert {(f.row, f.code) for f in linted.findings} == {(2, "E002")}
+
+
+def test_cli_bad_model_or_suppression_file_is_exit_2(tmp_path):
+    path = _tidy_file(tmp_path, [{"target": "≥95%", "completion": "96%"}])
+    fake = tmp_path / "model.npz"
+    fake.write_bytes(b"not a model")
+    runner = CliRunner()
+    result = runner.invoke(app, ["lint", str(path), "--model", str(fake)])
+    assert result.exit_code == 2 and "not an nlp-eval model" in result.output
+    bad = tmp_path / "sup.csv"
+    bad.write_text("who,what\n", encoding="utf-8")
+    result = runner.invoke(app, ["lint", str(path), "--suppress", str(bad)])
+    assert result.exit_code == 2 and "project, indicator, code, reason" in result.output
+
+
+def test_cli_train_and_evaluate_round_trip(tmp_path):
+    labels = tmp_path / "labels.tsv"
+    rows = ["target\tcompletion\tlabel"] + [
+        f"{t}\t{c}\t{lab}"
+        for t, c, lab in [
+            ("≥95%", "96.5%", "specific"), ("≥90%", "91%", "specific"), ("3场", "5场", "specific"),
+            ("≥95%", "≥95%", "restate"), ("≥90%", "达到90%以上", "restate"),
+            ("2个", "已完成", "vague"), ("提高", "有效提高", "vague"),
+        ]
+    ]  # fmt: skip
+    labels.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    out = tmp_path / "m.npz"
+    runner = CliRunner()
+    trained = runner.invoke(app, ["train", str(labels), "-o", str(out)])
+    assert trained.exit_code == 0 and out.exists(), trained.output
+    report = runner.invoke(app, ["evaluate", str(labels), "--model", str(out)])
+    assert report.exit_code == 0 and "macro-F1" in report.output and "confusion" in report.output
