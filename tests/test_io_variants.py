@@ -721,3 +721,28 @@ def test_two_category_header_row_and_blank_first_indicator_row(tmp_path):
     assert list(zip(t["level2"], t["indicator"], t["completion"], strict=True)) == [
         ("数量", "助餐场次", "44场")
     ]
+
+
+def test_docx_table_nested_in_a_cell(tmp_path):
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("2022年度某县林业局项目支出绩效自评表")
+    host = d.add_table(rows=2, cols=2)
+    host.cell(0, 0).text = "项目名称"
+    host.cell(0, 1).text = "森林防火"
+    inner = host.cell(1, 0).merge(host.cell(1, 1)).add_table(rows=2, cols=4)
+    for c, text in enumerate(["二级指标", "三级指标", "年度指标值", "实际完成值"]):
+        inner.cell(0, c).text = text
+    for c, text in enumerate(["数量指标", "巡护里程", "≥5000公里", "5320公里"]):
+        inner.cell(1, c).text = text
+    path = tmp_path / "nested.docx"
+    d.save(str(path))
+    result = read_files([path])
+    row = result.table[result.table["level2"] == "数量"].iloc[0]
+    assert (row["project"], row["target"], row["completion"]) == (
+        "森林防火",
+        "≥5000公里",
+        "5320公里",
+    )
+    assert row["source"] == "nested.docx:table2:2:4"

@@ -229,7 +229,8 @@ def read_docx(path: Path) -> list[Grid]:
             if text:
                 pending.append(text)
         elif tag == "tbl":
-            grid = _docx_table(Table(child, document), f"table{len(grids) + 1}")
+            nested: list = []
+            grid = _docx_table(Table(child, document), f"table{len(grids) + 1}", nested)
             grid.rows[:0] = [[t] for t in pending]
             grid.merged = {
                 (r + len(pending), c): (ar + len(pending), ac)
@@ -237,6 +238,9 @@ def read_docx(path: Path) -> list[Grid]:
             }
             pending = []
             grids.append(grid)
+            while nested:  # a table inside a cell is a table of its own, read after its host
+                inner = nested.pop(0)
+                grids.append(_docx_table(inner, f"table{len(grids) + 1}", nested))
     if pending:
         if grids:
             grids[-1].rows.extend([t] for t in pending)
@@ -245,7 +249,7 @@ def read_docx(path: Path) -> list[Grid]:
     return grids
 
 
-def _docx_table(table, name: str) -> Grid:
+def _docx_table(table, name: str, nested: list) -> Grid:
     # python-docx repeats the same cell element over a merge (gridSpan and vMerge): the first
     # position where an element appears is its anchor, later positions are covered cells.
     # table._cells computes the whole grid once; row.cells would recompute it for every row.
@@ -267,6 +271,7 @@ def _docx_table(table, name: str) -> Grid:
             else:
                 anchors[tc] = (r, c)
                 row.append(clean(cell.text))
+                nested.extend(cell.tables)
         rows.append(row)
     return Grid(name, rows, merged)
 
