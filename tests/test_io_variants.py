@@ -746,3 +746,24 @@ def test_docx_table_nested_in_a_cell(tmp_path):
         "5320公里",
     )
     assert row["source"] == "nested.docx:table2:2:4"
+
+
+def test_category_subtotal_rows(tmp_path):
+    rows = [
+        ["项目名称", "河道保洁"],
+        ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"],
+        ["产出指标", "", "", "", "", "50", "48"],
+        ["", "数量指标", "保洁河长", "32公里", "32公里", "25", "25"],
+        ["", "质量指标", "水面保洁达标率", "≥95%", "93%", "25", "23"],
+    ]
+    path = tmp_path / "subtotal.csv"
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    t = read(path)
+    assert list(zip(t["level1"], t["level2"], t["indicator"], strict=True)) == [
+        ("评价", "小计", "产出"),
+        ("产出", "数量", "保洁河长"),
+        ("产出", "质量", "水面保洁达标率"),
+    ]
+    assert (t["weight"].iloc[0], t["points"].iloc[0]) == (50, 48)
+    assert list(t["weight"].iloc[1:]) == [25, 25]

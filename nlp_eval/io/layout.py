@@ -497,8 +497,19 @@ def _apply_key(key: Key, values, sink: Sink, ctx: Context, pending_goal, whole: 
         consumed()
         return pending_goal
     if f == "dept":
+        # 主管部门 stands in for the unit when no 实施单位 is given; its name is kept as a note row
         ctx.dept = text
-        consumed()
+        sink.rows.append(
+            new_row(
+                ctx,
+                sink,
+                level1="说明",
+                indicator=key.text,
+                completion=text,
+                source=sink.src(*first),
+            )
+        )
+        _whole(sink, whole, values)
         return pending_goal
     if f == "region":
         ctx.region = text
@@ -544,13 +555,18 @@ def _apply_key(key: Key, values, sink: Sink, ctx: Context, pending_goal, whole: 
             )
         _whole(sink, whole, values)
         return pending_goal
-    # a column header met outside a table (分值, 得分, 三级指标 …): keep the text as a note
+    # a column header met outside a table (分值, 备注, 三级指标 …): a note row; a note written
+    # as 备注：… in one cell is kept whole, as written
     sink.rows.append(
         new_row(
-            ctx, sink, level1="说明", indicator=key.text, completion=text, source=sink.src(*first)
+            ctx,
+            sink,
+            level1="说明",
+            indicator=key.text,
+            completion=whole or text,
+            source=sink.src(*first),
         )
     )
-    _whole(sink, whole, values)
     return pending_goal
 
 
@@ -626,6 +642,20 @@ def _indicator_row(grid: Grid, r, cells, header: Header, sink: Sink, ctx: Contex
         # a category cell that names no category and nothing else on the row: a note
         for c, t in unknown:
             sink.rows.append(new_row(ctx, sink, level1="说明", completion=t, source=sink.src(r, c)))
+        return
+    if set(content) <= {"weight", "points"}:
+        # 产出指标 | | | 50 | 48: a category's subtotal, not an indicator (a 评价/小计 row); its
+        # 分值 is the category weight for the rows below
+        row = new_row(ctx, sink, level1="评价", level2="小计", indicator=ctx.level1)
+        for f in ("weight", "points"):
+            for c, t in values.get(f, []):
+                v = number(t)
+                row[f] = v
+                row.setdefault("source", sink.src(r, c))
+                if f == "weight" and not math.isnan(v):
+                    ctx.level_weight = v
+        row["value"] = row.get("points")
+        sink.rows.append(row)
         return
     if set(content) <= {"extra", "explain", "note"}:  # no indicator on this row: notes only
         for cells_of_field in content.values():
