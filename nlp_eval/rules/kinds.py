@@ -30,6 +30,7 @@ KINDS: tuple[str, ...] = (
     "admits_shortfall",
     "unit_mismatch",
     "duplicate",
+    "required_levels",
     "misplaced",
     "alignment",
     "budget_rate",
@@ -412,17 +413,22 @@ def label_only(pairs: pd.DataFrame, *, max_len: int = 12) -> pd.DataFrame:
 # ---------------------------------------------------------------- project scope (D, A)
 
 
-def duplicate(pairs: pd.DataFrame, *, min_len: int = 10, min_cells: int = 2) -> pd.DataFrame:
-    """One text fills several indicator cells of the same project."""
-    eligible = (
-        pairs["is_indicator"]
-        & ~pairs["c_na"]
-        & ~pairs["c_blank"]
-        & (pairs["c"].str.len() >= min_len)
+def duplicate(
+    pairs: pd.DataFrame, *, field: str = "completion", min_len: int = 10, min_cells: int = 2
+) -> pd.DataFrame:
+    """One text fills several indicator cells of the same project (completion, target, indicator)."""
+    column = {"completion": "c", "target": "t", "indicator": "indicator"}[field]
+    na = (
+        pairs["c_na"] | pairs["c_blank"]
+        if field == "completion"
+        else pairs["t_na"] | pairs["t_blank"]
     )
+    eligible = pairs["is_indicator"] & ~na & (pairs[column].str.len() >= min_len)
+    if field == "indicator":
+        eligible &= ~pairs["indicator"].map(_is_na_text).astype(bool)
     if not eligible.any():
         return _no_hits()
-    sub = pairs.loc[eligible, ["doc", "project", "c", "level2"]]
+    sub = pairs.loc[eligible, ["doc", "project", column, "level2"]].rename(columns={column: "c"})
     key = sub["doc"] + "\x1f" + sub["project"] + "\x1f" + sub["c"]
     count = key.map(key.value_counts())
     mask = count >= min_cells
@@ -431,6 +437,24 @@ def duplicate(pairs: pd.DataFrame, *, min_len: int = 10, min_cells: int = 2) -> 
         hit["level2"].groupby(key[mask]).agg(lambda s: "、".join(dict.fromkeys(v for v in s if v)))
     )
     return _hits(mask, sub.index, n=count, cells=key.map(cells).astype(object).fillna(""))
+
+
+def required_levels(
+    pairs: pd.DataFrame, *, levels: Sequence[str] = ("数量", "质量", "时效", "成本", "社会")
+) -> pd.DataFrame:
+    """A project with indicators but none of a required category (数量, 质量…): on its first row."""
+    rows = pairs[pairs["is_indicator"] & (pairs["level1"] != "")]
+    if rows.empty:
+        return _no_hits()
+    key = rows["doc"] + "\x1f" + rows["project"]
+    first = key[~key.duplicated()]  # each project's first indicator row
+    missing = pd.Series("", index=first.index)
+    for level in levels:
+        present = set(key[rows["level2"].str.startswith(level)])
+        lacking = ~first.isin(present)
+        missing = missing.mask(lacking, missing + "、" + level)
+    missing = missing.str.lstrip("、")
+    return _hits(missing != "", first.index, missing=missing)
 
 
 @cache
