@@ -26,6 +26,7 @@ KINDS: tuple[str, ...] = (
     "copy",
     "restate",
     "label_only",
+    "no_evidence",
     "shortfall",
     "admits_shortfall",
     "unit_mismatch",
@@ -102,7 +103,7 @@ def _alternation(words: Iterable[str]) -> str:
 _NUMBER = r"[0-9０-９]+(?:\.[0-9]+)?"
 _MEASURABLE = re.compile(
     r"[0-9０-９]|[一二三四五六七八九十两百千万]+(?:个|次|场|人|家|项|所|批|期|台|套|件|篇|条|季度|月|年|天)"
-    r"|[《“\"「].+?[》”\"」]|^(?:是|否|有|无)$"
+    r"|[《“\"「].+?[》”\"」]|^(?:是|否|有|无)$|百分之|[一二三四五六七八九十]成"
 )
 
 
@@ -408,6 +409,28 @@ def label_only(pairs: pd.DataFrame, *, max_len: int = 12) -> pd.DataFrame:
         dtype=bool,
     ).reindex(pairs.index, fill_value=False)
     return _hits(candidates & inside, pairs.index, match=pairs["completion"])
+
+
+def no_evidence(
+    pairs: pd.DataFrame,
+    *,
+    max_len: int = 30,
+    answers: str = r"^(未发生|未出现|均未发生|全年未发生|无|没有|零)",
+) -> pd.DataFrame:
+    """A target with a number answered by a short text with no number, date or named output.
+
+    answers: completions that state a zero (未发生…) and so answer a 0 / 不发生 target.
+    """
+    mask = (
+        (pairs["f_target_quantities"].astype(int) > 0)
+        & ~pairs["c_measurable"]
+        & pairs["c"].str.len().between(1, max_len)
+        & ~pairs["c"].str.match(answers)
+        & ~pairs["c_na"]
+        & ~pairs["c_blank"]
+        & ~pairs["t_na"]
+    )
+    return _hits(mask, pairs.index, match=pairs["completion"])
 
 
 # ---------------------------------------------------------------- project scope (D, A)
