@@ -767,3 +767,35 @@ def test_category_subtotal_rows(tmp_path):
     ]
     assert (t["weight"].iloc[0], t["points"].iloc[0]) == (50, 48)
     assert list(t["weight"].iloc[1:]) == [25, 25]
+
+
+def test_date_cells_read_as_displayed(tmp_path):
+    import datetime
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(
+        ["项目名称", "公交运营补贴", "申报单位", "某市公共交通集团有限公司", "项目负责人", "王某"]
+    )
+    ws.append(["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值"])
+    ws.append(
+        [
+            "产出指标",
+            "时效指标",
+            "补贴拨付时间",
+            "2022年12月31日前",
+            datetime.datetime(2022, 12, 20),
+        ]
+    )
+    ws.append(["产出指标", "时效指标", "线路调整完成", "2022-06-30", datetime.date(2022, 6, 28)])
+    ws["E3"].number_format = 'yyyy"年"m"月"d"日"'
+    ws["E4"].number_format = "yyyy-mm-dd"
+    path = tmp_path / "dates.xlsx"
+    wb.save(path)
+    t = read(path)
+    pairs = t[t["level1"] == "产出"]
+    assert list(pairs["completion"]) == ["2022年12月20日", "2022-06-28"]
+    assert set(pairs["project"]) == {"公交运营补贴"} and set(pairs["unit"]) == {
+        "某市公共交通集团有限公司"
+    }
+    assert t.loc[t["indicator"] == "项目负责人", "completion"].tolist() == ["王某"]

@@ -131,11 +131,42 @@ def _xlsx_value(cell) -> str:
         return "是" if value else "否"
     if isinstance(value, int | float):
         return _number_text(value, cell.number_format or "")
-    if isinstance(value, _dt.datetime):
-        return value.date().isoformat() if value.time() == _dt.time() else value.isoformat(" ")
-    if isinstance(value, _dt.date):
-        return value.isoformat()
+    if isinstance(value, _dt.datetime | _dt.date):
+        return _date_text(value, cell.number_format or "")
     return clean(value)
+
+
+def _date_text(value: _dt.date, number_format: str) -> str:
+    """A date cell as displayed: 2022年12月20日 for yyyy"年"m"月"d"日", else ISO."""
+    fmt = number_format.split(";", 1)[0].lower()
+    fmt = re.sub(r"\[[^]]*\]", "", fmt)  # [$-804] locale and [red] colour codes
+    fmt = fmt.split("h", 1)[0].rstrip(" ")  # the reader wants the day; times are rare here
+    if "y" not in fmt and "d" not in fmt:
+        if isinstance(value, _dt.datetime) and value.time() != _dt.time():
+            return value.isoformat(" ")
+        return (value.date() if isinstance(value, _dt.datetime) else value).isoformat()
+    out, i = [], 0
+    while i < len(fmt):
+        ch = fmt[i]
+        run = len(fmt[i:]) - len(fmt[i:].lstrip(ch)) if ch in "ymd" else 1
+        if ch == "y":
+            out.append(f"{value.year:04d}" if run > 2 else f"{value.year % 100:02d}")
+        elif ch == "m":
+            out.append(f"{value.month:02d}" if run == 2 else str(value.month))
+        elif ch == "d":
+            out.append(f"{value.day:02d}" if run == 2 else str(value.day))
+        elif ch == '"':
+            end = fmt.find('"', i + 1)
+            end = len(fmt) if end < 0 else end
+            out.append(fmt[i + 1 : end])
+            run = end - i + 1
+        elif ch == "\\" and i + 1 < len(fmt):
+            out.append(fmt[i + 1])
+            run = 2
+        else:
+            out.append(ch)
+        i += run
+    return "".join(out)
 
 
 def read_xlsx(path: Path) -> list[Grid]:
@@ -191,7 +222,8 @@ def read_xls(path: Path) -> list[Grid]:
                     row.append(_number_text(cell.value, fmt.format_str if fmt else ""))
                 elif cell.ctype == xlrd.XL_CELL_DATE:
                     when = xlrd.xldate_as_datetime(cell.value, book.datemode)
-                    row.append(when.date().isoformat())
+                    fmt = book.format_map.get(book.xf_list[cell.xf_index].format_key)
+                    row.append(_date_text(when, fmt.format_str if fmt else ""))
                 elif cell.ctype == xlrd.XL_CELL_BOOLEAN:
                     row.append("是" if cell.value else "否")
                 else:

@@ -49,7 +49,7 @@ _NUMBER = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?%?$|^[-+]?\.\d+%?$")
 _YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年")
 _TITLE_UNIT = re.compile(
     r"^(?:(?:19|20)\d{2}\s*年度?)?(?P<unit>.+?)"
-    r"(?:\d{4}年度?)?(?:部门预算|预算项目|项目支出|专项资金|部门整体|项目绩效|绩效自评|绩效目标|项目自评|支出绩效|自评表|申报表)"
+    r"(?:\d{4}年度?)?(?:部门预算|部门项目|部门整体|预算项目|项目支出|专项资金|项目绩效|绩效自评|绩效目标|项目自评|支出绩效|自评表|申报表)"
 )
 _REGION = re.compile(r"^(.{2,8}?(?:省|自治区))?(.{2,9}?(?:市|自治州|州|盟))?(.{1,6}?(?:区|县|旗))?")
 _UNIT_SUFFIX = re.compile(
@@ -58,7 +58,14 @@ _UNIT_SUFFIX = re.compile(
 _TITLE_PROJECT = re.compile(
     r"^(?:(?:19|20)\d{2}\s*年度?)?(?P<project>(?!\d|二级|部门|项目支出)\S+?)(?:项目)?(?:支出)?绩效(?:自评|目标申报|目标)表"
 )
+# a short cell that names something (…单位, …部门, …负责人, …日期) rather than saying it
+_KEY_LIKE = re.compile(r"\S{0,8}(单位|部门|名称|代码|编码|负责人|联系人|电话|日期|时间|地点)")
+_PLACEHOLDER = re.compile(r"[.。…·\-—_*＊xX×]+|略|待填|空")
 _AREA_SUFFIX = re.compile(r"(省|自治区|市|自治州|州|盟|区|县|旗)$")
+_YEAR_AND_UNIT = re.compile(
+    r"^(?:(?:19|20)\d{2}\s*年度?)(?P<unit>\S{2,30}?(?:中心|局|委员会|委|办公室|办事处|院|所|站|馆|队|厅|处|街道|镇|乡|学校|医院))$"
+    r"|^(?P<unit2>\S{2,30}?(?:中心|局|委员会|委|办公室|办事处|院|所|站|馆|队|厅|处|街道|镇|乡|学校|医院))(?:19|20)\d{2}\s*年度?$"
+)
 _CODE_YEAR = re.compile(r"^\d{6}(\d{2})\d{8,}$")
 
 
@@ -112,6 +119,11 @@ def title_info(text: str) -> dict[str, object]:
         elif (p := _TITLE_PROJECT.match(simple)) and len(p.group("project")) >= 4:
             start, end = p.span("project")
             info["project"] = written[start:end] if same else p.group("project")
+    elif m := _YEAR_AND_UNIT.match(simple):  # a bare "2022年某区科技创新局" above the table
+        group = "unit" if m.group("unit") else "unit2"
+        start, end = m.span(group)
+        info["unit"] = written[start:end] if same else m.group(group)
+        info["region"] = region_of(str(info["unit"]))
     return info
 
 
@@ -130,7 +142,7 @@ def looks_like_title(text: str) -> bool:
     return (
         len(t) <= 80
         and "\n" not in t
-        and (t.endswith("表") or "自评" in t)
+        and (t.endswith("表") or "自评" in t or _YEAR_AND_UNIT.match(t) is not None)
         and not t.startswith(("注", "说明", "备注"))
     )
 
@@ -413,6 +425,22 @@ def _kv_row(r, cells, keys, sink: Sink, ctx: Context, pending_goal):
     while i < len(cells):
         c, text = cells[i]
         key = keys[i]
+        if key is None and _KEY_LIKE.fullmatch(text) and i + 1 < len(cells) and keys[i + 1] is None:
+            # an unlisted key (联系人 | 张三, 项目负责人 | 李四): its value becomes a note row
+            c2, value = cells[i + 1]
+            sink.consume(r, c, text, "header")
+            sink.rows.append(
+                new_row(
+                    ctx,
+                    sink,
+                    level1="说明",
+                    indicator=text,
+                    completion=value,
+                    source=sink.src(r, c2),
+                )
+            )
+            i += 2
+            continue
         if key is None:
             inline = _inline_key(text)
             if unit := money_unit_line(text):
@@ -432,7 +460,12 @@ def _kv_row(r, cells, keys, sink: Sink, ctx: Context, pending_goal):
             continue
         j = i + 1
         values = []
-        while j < len(cells) and keys[j] is None and not _inline_key(cells[j][1]):
+        while (
+            j < len(cells)
+            and keys[j] is None
+            and not _inline_key(cells[j][1])
+            and not _KEY_LIKE.fullmatch(cells[j][1])
+        ):
             values.append((r, cells[j][0], cells[j][1]))
             j += 1
         sink.consume(r, c, text, "header")
@@ -656,6 +689,22 @@ def _indicator_row(grid: Grid, r, cells, header: Header, sink: Sink, ctx: Contex
                     ctx.level_weight = v
         row["value"] = row.get("points")
         sink.rows.append(row)
+        return
+    texts = [t for cells_of_field in content.values() for _, t in cells_of_field]
+    if all(_PLACEHOLDER.fullmatch(t) for t in texts):
+        # ……  left in an unused template row: no pair, a note that the row was there
+        for cells_of_field in content.values():
+            for c, t in cells_of_field:
+                sink.rows.append(
+                    new_row(
+                        ctx,
+                        sink,
+                        level1="说明",
+                        indicator=header.columns[c].label,
+                        completion=t,
+                        source=sink.src(r, c),
+                    )
+                )
         return
     if set(content) <= {"extra", "explain", "note"}:  # no indicator on this row: notes only
         for cells_of_field in content.values():
@@ -1162,14 +1211,17 @@ def read_wide(grid: Grid, header: Header, data_rows: list[int], sink: Sink, ctx:
     model = {items[i][0]: slots[j] for i, j in mapping.items()}  # data column -> slot
     model_slots = sorted(model.items())
     unit_col = next((c for c, s in model_slots if s.kind == "unit"), None)
-    block_units = {
-        grid.filled(r, unit_col)
-        for r in data_rows
-        if unit_col is not None and grid.filled(r, unit_col)
-    }
-    block_unit = next(iter(block_units)) if len(block_units) == 1 else ""
+    # the unit of each row: its own cell, the cell merged over it, the block's only unit
+    # (the seed writes it once, mid-block), else the last one above (a flattened merge)
+    written = [grid.filled(r, unit_col) if unit_col is not None else "" for r in data_rows]
+    distinct = set(filter(None, written))
+    row_units, last = {}, ""
+    for r, text in zip(data_rows, written, strict=True):
+        last = text or last
+        row_units[r] = text or (next(iter(distinct)) if len(distinct) == 1 else last)
 
     for r in data_rows:
+        block_unit = row_units[r]
         cells = anchors(r)
         slot_at = {mc: idx for idx, (mc, _) in enumerate(model_slots)}
         positional = {i: slot_at[c] for i, (c, _) in enumerate(cells) if c in slot_at}
