@@ -799,3 +799,32 @@ def test_date_cells_read_as_displayed(tmp_path):
         "某市公共交通集团有限公司"
     }
     assert t.loc[t["indicator"] == "项目负责人", "completion"].tolist() == ["王某"]
+
+
+@pytest.mark.parametrize("merged", [True, False])
+def test_wide_units_merged_per_block(tmp_path, merged):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["某区2021年部门预算项目绩效自评表"])
+    ws.append(
+        ["序号", "单位名称", "项目名称", "预算数", "执行数", "数量指标", None, "质量指标", None]
+    )
+    ws.append(
+        [None, None, None, None, None, "年度指标值", "实际完成值", "年度指标值", "实际完成值"]
+    )
+    data = [
+        ("某区城市管理和综合执法局", "公厕管养", "公厕120座", "120座", "保洁达标率≥95%", "97%"),
+        (None, "绿道维护", "绿道35公里", "35公里", "完好率≥95%", "96%"),
+        ("某区水务局", "河道清淤", "清淤8万方", "8.3万方", "验收合格率100%", "100%"),
+        (None, "排水管网检测", "检测60公里", "62公里", "检测报告合格率100%", "100%"),
+    ]
+    for i, (unit, name, t1, c1, t2, c2) in enumerate(data, 1):
+        ws.append([str(i), unit, name, "100", "99", t1, c1, t2, c2])
+    if merged:
+        ws.merge_cells("B4:B5")
+        ws.merge_cells("B6:B7")
+    path = tmp_path / "units.xlsx"
+    wb.save(path)
+    t = read(path)
+    units = t.groupby("project", sort=False)["unit"].first()
+    assert list(units) == ["某区城市管理和综合执法局"] * 2 + ["某区水务局"] * 2
