@@ -390,7 +390,7 @@ def test_total_row_closes_the_indicator_table(tmp_path):
     ],
 )
 def test_title_info(title, info):
-    from nlp_eval.io.layout import title_info
+    from nlp_eval.io.rows import title_info
 
     assert title_info(title) == info
 

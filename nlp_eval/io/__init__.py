@@ -23,7 +23,8 @@ import pandas as pd
 
 from nlp_eval.errors import NlpEvalError, ReadError
 from nlp_eval.io.grids import READERS, read_grids
-from nlp_eval.io.layout import Context, Sink, read_grid, year_of_code
+from nlp_eval.io.layout import read_grid
+from nlp_eval.io.rows import Context, Sink, year_of_code
 from nlp_eval.io.tidy import read_tidy, tidy_header
 from nlp_eval.records import COLUMNS
 

@@ -1,4 +1,4 @@
-"""Grid -> tidy rows: titles and key/value cells, long/block tables, wide tables, re-alignment.
+"""Grid -> tidy rows: titles, key/value cells and long/block tables (wide tables: wide.py).
 
 One pass over the rows of a grid. A row whose cells are (mostly) known headers starts a table
 region; the rows below it are read under that header until a row starts something else
@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass, field
-from functools import lru_cache
 
 from nlp_eval.io.grids import Grid
 from nlp_eval.io.headers import (
@@ -24,11 +22,23 @@ from nlp_eval.io.headers import (
     Key,
     level_of,
     lookup,
-    mentioned_level2,
     money_unit_line,
     normalize,
-    simplified,
 )
+from nlp_eval.io.rows import (
+    ColumnSpec,
+    Context,
+    Header,
+    Sink,
+    budget_record,
+    is_number,
+    looks_like_title,
+    new_row,
+    number,
+    title_info,
+    year_of_code,
+)
+from nlp_eval.io.wide import read_wide, wide_block_end
 
 # A key cell met outside its own column ends a table region and is read as key/value.
 STOP_FIELDS = frozenset(
@@ -44,195 +54,9 @@ STOP_FIELDS = frozenset(
         "container",
     }
 )
-REALIGNED_CONFIDENCE = 0.6
-_NUMBER = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?%?$|^[-+]?\.\d+%?$")
-_YEAR = re.compile(r"(20\d{2}|19\d{2})\s*年")
-_TITLE_UNIT = re.compile(
-    r"^(?:(?:19|20)\d{2}\s*年度?)?(?P<unit>.+?)"
-    r"(?:\d{4}年度?)?(?:部门预算|部门项目|部门整体|预算项目|项目支出|专项资金|项目绩效|绩效自评|绩效目标|项目自评|支出绩效|自评表|申报表)"
-)
-_REGION = re.compile(r"^(.{2,8}?(?:省|自治区))?(.{2,9}?(?:市|自治州|州|盟))?(.{1,6}?(?:区|县|旗))?")
-_UNIT_SUFFIX = re.compile(
-    r"(中心|局|委员会|委|办公室|办|院|所|站|馆|队|会|部|厅|处|街道|镇|乡|公司|学校|中学|小学|医院)$"
-)
-_TITLE_PROJECT = re.compile(
-    r"^(?:(?:19|20)\d{2}\s*年度?)?(?P<project>(?!\d|二级|部门|项目支出)\S+?)(?:项目)?(?:支出)?绩效(?:自评|目标申报|目标)表"
-)
 # a short cell that names something (…单位, …部门, …负责人, …日期) rather than saying it
 _KEY_LIKE = re.compile(r"\S{0,8}(单位|部门|名称|代码|编码|负责人|联系人|电话|日期|时间|地点)")
 _PLACEHOLDER = re.compile(r"[.。…·\-—_*＊xX×]+|略|待填|空")
-_AREA_SUFFIX = re.compile(r"(省|自治区|市|自治州|州|盟|区|县|旗)$")
-_YEAR_AND_UNIT = re.compile(
-    r"^(?:(?:19|20)\d{2}\s*年度?)(?P<unit>\S{2,30}?(?:中心|局|委员会|委|办公室|办事处|院|所|站|馆|队|厅|处|街道|镇|乡|学校|医院))$"
-    r"|^(?P<unit2>\S{2,30}?(?:中心|局|委员会|委|办公室|办事处|院|所|站|馆|队|厅|处|街道|镇|乡|学校|医院))(?:19|20)\d{2}\s*年度?$"
-)
-_CODE_YEAR = re.compile(r"^\d{6}(\d{2})\d{8,}$")
-
-
-def number(text: str) -> float:
-    """The number written in a cell ('1,200' -> 1200, '98.98%' -> 98.98), NaN if none."""
-    t = text.strip().replace(",", "").replace("，", "")
-    if t.endswith("%"):
-        t = t[:-1]
-    for unit in ("万元", "元", "分"):
-        if t.endswith(unit):
-            t = t[: -len(unit)]
-    try:
-        return float(t)
-    except ValueError:
-        return math.nan
-
-
-def is_number(text: str) -> bool:
-    """True for a cell holding only a number or a percentage."""
-    return bool(_NUMBER.match(text.strip().replace(" ", "")))
-
-
-def year_of_code(code: str) -> int | None:
-    """Budget year in a project code such as 440306231391500000173 (digits 7-8: 23 -> 2023)."""
-    m = _CODE_YEAR.match(code.strip())
-    return 2000 + int(m.group(1)) if m else None
-
-
-def title_info(text: str) -> dict[str, object]:
-    """Year, unit and region from a title such as 2020年深圳市龙岗区…中心部门预算项目绩效自评表.
-
-    A title naming a fund or project instead of a unit (2022年度衔接推进乡村振兴补助资金项目
-    绩效自评表) gives `project`, used when the table has no 项目名称 cell.
-    """
-    info: dict[str, object] = {}
-    written = text.strip()
-    simple = simplified(written)  # matched in simplified form, taken as written
-    same = len(simple) == len(written)
-    if m := _YEAR.search(simple):
-        info["year"] = int(m.group(1))
-    if m := _TITLE_UNIT.match(simple):
-        start, end = m.span("unit")
-        unit = (written[start:end] if same else m.group("unit")).strip(" 　-—_")
-        # a unit name ends like one (…局, …中心, …街道办事处) or is an administrative area;
-        # 项目 / 二级 / a fund's name in that place are not units
-        if 2 <= len(unit) <= 40 and (
-            _UNIT_SUFFIX.search(simplified(unit)) or _AREA_SUFFIX.search(unit)
-        ):
-            info["unit"] = unit
-            info["region"] = region_of(unit)
-        elif (p := _TITLE_PROJECT.match(simple)) and len(p.group("project")) >= 4:
-            start, end = p.span("project")
-            info["project"] = written[start:end] if same else p.group("project")
-    elif m := _YEAR_AND_UNIT.match(simple):  # a bare "2022年某区科技创新局" above the table
-        group = "unit" if m.group("unit") else "unit2"
-        start, end = m.span(group)
-        info["unit"] = written[start:end] if same else m.group(group)
-        info["region"] = region_of(str(info["unit"]))
-    return info
-
-
-def region_of(unit: str) -> str:
-    """The administrative prefix of a unit name (深圳市龙岗区文化… -> 深圳市龙岗区), as written."""
-    simple = simplified(unit)
-    m = _REGION.match(simple)
-    if not m:
-        return ""
-    return unit[: m.end()] if len(simple) == len(unit) else m.group(0)
-
-
-def looks_like_title(text: str) -> bool:
-    """A table title: short, one line, names a 表 or carries a year."""
-    t = simplified(text.strip())
-    return (
-        len(t) <= 80
-        and "\n" not in t
-        and (t.endswith("表") or "自评" in t or _YEAR_AND_UNIT.match(t) is not None)
-        and not t.startswith(("注", "说明", "备注"))
-    )
-
-
-# ------------------------------------------------------------------ output records
-
-
-@dataclass
-class Sink:
-    """Rows, unplaced cells and consumed cells of one grid, plus where they came from."""
-
-    file: str  # path as given, for unplaced/consumed
-    name: str  # file name, for source strings
-    sheet: str
-    doc: str
-    rows: list[dict] = field(default_factory=list)
-    unplaced: list[tuple] = field(default_factory=list)
-    consumed: list[tuple] = field(default_factory=list)
-
-    def src(self, r: int, c: int) -> str:
-        """file:sheet:row:column of a 0-based cell, 1-based in the string."""
-        return f"{self.name}:{self.sheet}:{r + 1}:{c + 1}"
-
-    def unplace(self, r: int, c: int, text: str, reason: str) -> None:
-        """Record a cell that no row holds, with the reason."""
-        self.unplaced.append((self.file, self.sheet, r + 1, c + 1, text, reason))
-
-    def consume(self, r: int, c: int, text: str, role: str) -> None:
-        """Record a header/title/label/metadata cell whose meaning went into other columns."""
-        self.consumed.append((self.file, self.sheet, r + 1, c + 1, text, role))
-
-
-@dataclass
-class Context:
-    """What applies to the rows being read: document, block and project metadata."""
-
-    year: int | None = None
-    region: str = ""
-    unit: str = ""
-    money_unit: str = ""
-    project: str = ""
-    project_unit: str = ""
-    dept: str = ""
-    level1: str = ""
-    level2: str = ""
-    level_weight: float | None = None
-    title_project: str = ""
-    project_key: str = ""  # the key that named the current project: project or project_code
-
-    def base(self) -> dict:
-        """The context columns of a new row."""
-        unit = self.project_unit or self.unit or self.dept
-        return {
-            "unit": unit,
-            "region": self.region or region_of(unit),
-            "year": self.year,
-            "project": self.project or self.title_project,
-        }
-
-
-def new_row(ctx: Context, sink: Sink, **values) -> dict:
-    """A tidy row with the context filled in; the caller's values win."""
-    row = ctx.base()
-    row["doc"] = sink.doc
-    row.update(values)
-    return row
-
-
-# ------------------------------------------------------------------ header regions
-
-
-@dataclass
-class ColumnSpec:
-    """What one column under a header holds."""
-
-    field: str
-    level1: str = ""
-    level2: str = ""
-    money_unit: str = ""
-    label: str = ""  # the header path as written, e.g. 实际支出金额/合计
-
-
-@dataclass
-class Header:
-    """A table region's header: its rows, its columns and the kind of rows below it."""
-
-    rows: list[int]
-    columns: dict[int, ColumnSpec]
-    kind: str
-    money_unit: str = ""
 
 
 def _keys_of(cells: list[tuple[int, str]]) -> list[Key | None]:
@@ -353,7 +177,7 @@ def read_grid(grid: Grid, sink: Sink, doc_ctx: Context) -> Context:
             r += 1
             continue
         if header is not None and header.kind == "wide":
-            end = _wide_block_end(grid, r)
+            end = wide_block_end(grid, r)
             read_wide(grid, header, list(range(r, end)), sink, ctx)
             header, header_rows = None, []
             r = end
@@ -584,7 +408,7 @@ def _apply_key(key: Key, values, sink: Sink, ctx: Context, pending_goal, whole: 
     if f == "budget":
         for r, c, v in values:
             sink.rows.append(
-                _budget_record(ctx, sink, key.level2 or key.text, key.text, v, r, c, key.money_unit)
+                budget_record(ctx, sink, key.level2 or key.text, key.text, v, r, c, key.money_unit)
             )
         _whole(sink, whole, values)
         return pending_goal
@@ -608,24 +432,6 @@ def _whole(sink: Sink, whole: str, values) -> None:
     if whole:
         r, c, _ = values[0]
         sink.consume(r, c, whole, "metadata")
-
-
-def _budget_record(
-    ctx: Context, sink: Sink, figure: str, label: str, text: str, r: int, c: int, unit: str = ""
-):
-    value = number(text)
-    money = "" if figure == "执行率" or text.strip().endswith("%") else (unit or ctx.money_unit)
-    return new_row(
-        ctx,
-        sink,
-        level1="预算",
-        level2=figure,
-        indicator=label,
-        completion=text,
-        value=value,
-        money_unit=money,
-        source=sink.src(r, c),
-    )
 
 
 # ------------------------------------------------------------------ long / block tables
@@ -802,7 +608,7 @@ def _budget_row(r, cells, header: Header, sink: Sink, ctx: Context) -> None:
         if spec is not None and spec.field == "budget":
             unit = spec.money_unit or header.money_unit
             figures.append(
-                _budget_record(
+                budget_record(
                     ctx, sink, spec.level2 or spec.label, label or spec.label, t, r, c, unit
                 )
             )
@@ -924,7 +730,7 @@ def _record_row(grid: Grid, r, cells, header: Header, sink: Sink, ctx: Context) 
         spec = header.columns[c]
         unit = spec.money_unit or header.money_unit
         sink.rows.append(
-            _budget_record(local, sink, spec.level2 or spec.label, spec.label, t, r, c, unit)
+            budget_record(local, sink, spec.level2 or spec.label, spec.label, t, r, c, unit)
         )
     for f, items in by_field.items():
         for c, t in items:
@@ -941,425 +747,3 @@ def _record_row(grid: Grid, r, cells, header: Header, sink: Sink, ctx: Context) 
                     source=sink.src(r, c),
                 )
             )
-
-
-# ------------------------------------------------------------------ wide tables
-
-
-@dataclass
-class Slot:
-    """One place a wide row's cell can go, in header order."""
-
-    kind: str  # seq unit project budget goal goal_done target completion section other
-    col: int
-    level1: str = ""
-    level2: str = ""
-    label: str = ""
-    money_unit: str = ""
-    group: int = -1  # column of the category header a target/completion/… slot belongs to
-
-
-def _wide_block_end(grid: Grid, start: int) -> int:
-    """First row after the data rows of a wide table (an empty gap or a row with < 3 cells)."""
-    r = start
-    while r < len(grid.rows):
-        count = sum(1 for c, t in enumerate(grid.rows[r]) if t and grid.is_anchor(r, c))
-        if count < 3:
-            break
-        r += 1
-    return r
-
-
-def _wide_slots(grid: Grid, header: Header, sink: Sink) -> list[Slot]:
-    """Slots in header order: fields, budget leaves, and a target+completion pair per category."""
-    slots: list[Slot] = []
-    rows = header.rows
-    group_spans: list[tuple[int, range]] = []  # (header row index, columns) of each category
-    for i, r in enumerate(rows):
-        anchors = [(c, t) for c, t in enumerate(grid.rows[r]) if t and grid.is_anchor(r, c)]
-        for j, (c, t) in enumerate(anchors):
-            key = lookup(t)
-            if key is None:
-                continue
-            end = anchors[j + 1][0] if j + 1 < len(anchors) else 10**6
-            span = range(c, end)
-            if key.field == "level":
-                # a category with columns of its own: 数量指标 over 年度指标值|完成情况, or 产出指标
-                # straight over them when the table has no 二级 split
-                if key.level2 or (key.level1 and not _has_level_child(grid, rows[i + 1 :], span)):
-                    group_spans.append((i, span))
-                    level1 = key.level1 or level_of(key.level2)[0]
-                    for kind, col in _group_fields(grid, rows[i + 1 :], span):
-                        slots.append(Slot(kind, col, level1, key.level2, key.text, group=c))
-                continue
-            if key.field in ("indicator", "weight", "points", "reason") and any(
-                c in g_span for g_row, g_span in group_spans if g_row < i
-            ):
-                continue  # leaves of a category group, read through _group_fields
-            if key.field in ("target", "completion", "container", "budget_section"):
-                continue
-            if key.field == "budget" and _has_budget_child(grid, rows[i + 1 :], span):
-                continue
-            level2, label = key.level2, key.text
-            if key.field == "budget" and not level2:
-                level2, parent = _budget_parent(grid, rows[:i], c)
-                label = f"{parent}/{label}" if parent else label
-            kind = (
-                key.field
-                if key.field
-                in (
-                    "seq",
-                    "unit",
-                    "project",
-                    "project_code",
-                    "budget",
-                    "goal",
-                    "goal_done",
-                    "section",
-                )
-                else "other"
-            )
-            slots.append(
-                Slot(kind, c, key.level1, level2, label, key.money_unit or header.money_unit)
-            )
-    slots.sort(key=lambda s: s.col)
-    return slots
-
-
-def _group_fields(grid: Grid, lower_rows: list[int], span: range) -> list[tuple[str, int]]:
-    """Fields of one category's columns: target+completion, or what the leaves below say.
-
-    Flattened headers may not sit over their data, so the leaves are trusted only when they
-    add an indicator name, weight, points or reason column and list each field once.
-    """
-    default = [("target", span.start), ("completion", span.start + 1)]
-    fields: list[str] = []
-    cols: list[int] = []
-    for r in lower_rows[:1]:
-        for c in span:
-            if c >= len(grid.rows[r]):
-                break
-            key = lookup(grid.text(r, c)) if grid.text(r, c) else None
-            if key is None or not grid.is_anchor(r, c):
-                continue
-            if key.field in fields or key.field not in (
-                "indicator",
-                "target",
-                "completion",
-                "weight",
-                "points",
-                "reason",
-            ):
-                break
-            fields.append(key.field)
-            cols.append(c)
-    extra = {"indicator", "weight", "points", "reason"} & set(fields)
-    if extra and "target" in fields and "completion" in fields:
-        return list(zip(fields, cols, strict=True))
-    return default
-
-
-def _has_level_child(grid: Grid, lower_rows: list[int], span: range) -> bool:
-    """Is there a 二级 category header below, inside this 一级 header's columns?"""
-    for r in lower_rows:
-        for c in span:
-            if c >= len(grid.rows[r]):
-                break
-            key = lookup(grid.text(r, c)) if grid.text(r, c) else None
-            if key and key.field == "level" and key.level2:
-                return True
-    return False
-
-
-def _has_budget_child(grid: Grid, lower_rows: list[int], span: range) -> bool:
-    for r in lower_rows:
-        for c in span:
-            if c >= len(grid.rows[r]):
-                break
-            key = lookup(grid.text(r, c)) if grid.text(r, c) else None
-            if key and key.field == "budget":
-                return True
-    return False
-
-
-def _budget_parent(grid: Grid, upper_rows: list[int], col: int) -> tuple[str, str]:
-    """(figure, header text) of the budget header above a 合计-like sub-header."""
-    for r in reversed(upper_rows):
-        for c in range(col, -1, -1):
-            text = grid.filled(r, c)
-            if text:
-                key = lookup(text)
-                if key and key.field == "budget" and key.level2:
-                    return key.level2, text
-                break
-    return "", ""
-
-
-def fit(slot: Slot, text: str) -> float:
-    """How well a cell text fits a slot, by content alone (used to align misplaced cells)."""
-    return _fit(slot.kind, slot.level2, text)
-
-
-@lru_cache(maxsize=1 << 16)  # bounded: keyed by cell text
-def _fit(kind: str, level2: str, text: str) -> float:
-    num = is_number(text)
-    pct = num and text.strip().endswith("%")
-    if kind == "seq":
-        return 2.0 if re.fullmatch(r"\d{1,4}", text.strip()) else -2.0
-    if kind == "budget":
-        if level2 == "执行率":
-            return 3.0 if pct else (0.0 if num else -3.0)
-        if pct:
-            return -2.0
-        return 2.0 if num else (0.0 if text.strip() in ("/", "-", "—", "——", "") else -3.0)
-    score = 1.0
-    if num and kind not in ("target", "completion"):
-        score -= 2.0
-    mention = mentioned_level2(text)
-    if kind in ("target", "completion", "indicator"):
-        if mention:
-            score += 2.0 if mention == level2 else -2.0
-    elif kind in ("section", "other"):
-        if mention == "满意度":
-            score -= 2.0
-        if len(text.strip()) <= 4:
-            score += 0.5
-    elif kind == "unit":
-        score += 1.0 if _UNIT_SUFFIX.search(text.strip()) else -0.5
-    elif kind in ("goal", "goal_done") and mention == "满意度" and len(text) < 20:
-        score -= 1.0
-    return score
-
-
-def _align(
-    items: list[tuple[int, list[str]]],
-    slots: list[tuple[int, Slot]],
-    skip_item: float,
-    bonus: float,
-):
-    """Monotone alignment of items (column, texts) to slots (column, slot) maximising fit.
-
-    Returns (score, mapping item index -> slot index). Skipping a slot is free; skipping an
-    item costs `skip_item`; an item in the slot's own column earns `bonus`.
-    """
-    n, m = len(items), len(slots)
-    neg = -1e18
-    best = [[neg] * (m + 1) for _ in range(n + 1)]
-    move = [[0] * (m + 1) for _ in range(n + 1)]
-    for j in range(m + 1):
-        best[0][j] = 0.0
-    for i in range(1, n + 1):
-        best[i][0] = best[i - 1][0] - skip_item
-        move[i][0] = 1
-        col, texts = items[i - 1]
-        for j in range(1, m + 1):
-            scol, slot = slots[j - 1]
-            s = sum(fit(slot, t) for t in texts) / max(1, len(texts))
-            s += bonus if scol == col else 0.0
-            options = (
-                (best[i - 1][j - 1] + s, 0),
-                (best[i - 1][j] - skip_item, 1),
-                (best[i][j - 1], 2),
-            )
-            best[i][j], move[i][j] = max(options)
-    mapping: dict[int, int] = {}
-    i, j = n, m
-    while i > 0:
-        step = move[i][j]
-        if j == 0 or step == 1:
-            i -= 1
-        elif step == 0:
-            mapping[i - 1] = j - 1
-            i, j = i - 1, j - 1
-        else:
-            j -= 1
-    return best[n][m], mapping
-
-
-def read_wide(grid: Grid, header: Header, data_rows: list[int], sink: Sink, ctx: Context) -> None:
-    """One project per row; indicator categories as target|completion column pairs.
-
-    The header's cells need not sit above the data columns (flattened merged headers): header
-    slots are aligned to the data columns by order and content, and a row with more or fewer
-    cells than the others is re-aligned on its own, with lower confidence and a note.
-    """
-    slots = _wide_slots(grid, header, sink)
-    if not data_rows or not slots:
-        for r in data_rows:
-            for c, t in enumerate(grid.rows[r]):
-                if t:
-                    sink.unplace(r, c, t, "wide table without usable header")
-        return
-
-    def anchors(r):
-        return [(c, t) for c, t in enumerate(grid.rows[r]) if t and grid.is_anchor(r, c)]
-
-    # The table's width: the last column that at least 40% of the rows reach. Rows that end
-    # short of it (empty tail cells) or beyond it (a cell too many) are checked one by one.
-    last_of = {r: max(c for c, _ in anchors(r)) for r in data_rows}
-    lasts = sorted(last_of.values(), reverse=True)
-    modal_last = lasts[max(0, math.ceil(0.4 * len(lasts)) - 1)]
-    typical = {r for r in data_rows if last_of[r] == modal_last} or set(data_rows)
-    columns: dict[int, list[str]] = {}
-    for r in data_rows:
-        for c, t in anchors(r):
-            if c <= modal_last and (r in typical or c not in columns):
-                columns.setdefault(c, []).append(t)
-    # a sample of each column is enough to place it, and keeps big tables linear
-    items = sorted((c, texts[:50]) for c, texts in columns.items())
-    _, mapping = _align(items, [(s.col, s) for s in slots], skip_item=1.0, bonus=0.3)
-    model = {items[i][0]: slots[j] for i, j in mapping.items()}  # data column -> slot
-    model_slots = sorted(model.items())
-    unit_col = next((c for c, s in model_slots if s.kind == "unit"), None)
-    # the unit of each row: its own cell, the cell merged over it, the block's only unit
-    # (the seed writes it once, mid-block), else the last one above (a flattened merge)
-    written = [grid.filled(r, unit_col) if unit_col is not None else "" for r in data_rows]
-    distinct = set(filter(None, written))
-    row_units, last = {}, ""
-    for r, text in zip(data_rows, written, strict=True):
-        last = text or last
-        row_units[r] = text or (next(iter(distinct)) if len(distinct) == 1 else last)
-
-    for r in data_rows:
-        block_unit = row_units[r]
-        cells = anchors(r)
-        slot_at = {mc: idx for idx, (mc, _) in enumerate(model_slots)}
-        positional = {i: slot_at[c] for i, (c, _) in enumerate(cells) if c in slot_at}
-        last = max(c for c, _ in cells)
-        note = ""
-        mapping_r = positional
-        # A row shaped like the others is read by position even when its content looks odd
-        # (that is a finding for the rules, not a reading decision); a row that ends in another
-        # column than the others has extra or missing cells: re-align it by content.
-        if last != modal_last:
-            _, realigned = _align(
-                [(c, [t]) for c, t in cells], model_slots, skip_item=1.5, bonus=0.3
-            )
-            if realigned == positional:
-                _emit_wide_row(grid, r, cells, positional, model_slots, sink, ctx, block_unit, "")
-                continue  # only trailing cells are empty: nothing moved
-            mapping_r = realigned
-            moved = sorted(
-                (cells[i][0], model_slots[j][0])
-                for i, j in realigned.items()
-                if cells[i][0] != model_slots[j][0]
-            )
-            dropped = [cells[i][0] + 1 for i in range(len(cells)) if i not in realigned]
-            parts = [
-                f"re-aligned by content: row ends at column {last + 1}, the table's rows at column {modal_last + 1}"
-            ]
-            if moved:
-                step = moved[0][0] - moved[0][1]
-                parts.append(
-                    f"cells from column {moved[0][0] + 1} on read {abs(step)} column(s) "
-                    f"{'left' if step > 0 else 'right'}"
-                )
-            if dropped:
-                parts.append(
-                    "extra cell(s) in column " + ",".join(map(str, dropped)) + " left unplaced"
-                )
-            note = "; ".join(parts)
-        _emit_wide_row(grid, r, cells, mapping_r, model_slots, sink, ctx, block_unit, note)
-
-
-def _emit_wide_row(
-    grid, r, cells, mapping, model_slots, sink: Sink, ctx: Context, block_unit: str, note: str
-) -> None:
-    conf = REALIGNED_CONFIDENCE if note else 1.0
-    local = Context(**vars(ctx))
-    by_slot: dict[int, tuple[int, str]] = {}
-    for i, (c, t) in enumerate(cells):
-        if i not in mapping:
-            sink.unplace(
-                r,
-                c,
-                t,
-                "extra cell: the row has more cells than the header; re-aligned by content"
-                if note
-                else "no header slot for this cell",
-            )
-            continue
-        by_slot[mapping[i]] = (c, t)
-    unit = block_unit
-    for j, (c, t) in sorted(by_slot.items()):
-        slot = model_slots[j][1]
-        if slot.kind == "seq":
-            sink.consume(r, c, t, "seq")
-        elif slot.kind in ("project", "project_code"):
-            local.project = t
-        elif slot.kind == "unit":
-            unit = t
-    local.project_unit = unit or local.project_unit
-    for j, (c, t) in sorted(by_slot.items()):
-        if model_slots[j][1].kind in ("project", "project_code", "unit"):
-            sink.consume(r, c, t, "metadata")
-    pairs: dict[tuple[str, str, int], dict] = {}
-    out: list[dict] = []
-    pending_goal = None
-    for j, (c, t) in sorted(by_slot.items()):
-        slot = model_slots[j][1]
-        if slot.kind in ("seq", "project", "project_code", "unit"):
-            continue
-        common = {"confidence": conf, "note": note}
-        if slot.kind == "budget":
-            row = _budget_record(
-                local, sink, slot.level2 or slot.label, slot.label, t, r, c, slot.money_unit
-            )
-            row.update(common)
-            out.append(row)
-        elif slot.kind == "goal":
-            pending_goal = new_row(
-                local, sink, level1="总体", target=t, target_source=sink.src(r, c), **common
-            )
-            out.append(pending_goal)
-        elif slot.kind == "goal_done":
-            if pending_goal is not None:
-                pending_goal.update(completion=t, source=sink.src(r, c))
-            else:
-                out.append(
-                    new_row(
-                        local, sink, level1="总体", completion=t, source=sink.src(r, c), **common
-                    )
-                )
-        elif slot.kind in ("target", "completion", "indicator", "weight", "points", "reason"):
-            group = (slot.level1, slot.level2, slot.group)
-            row = pairs.get(group)
-            if row is None:
-                row = new_row(local, sink, level1=slot.level1, level2=slot.level2, **common)
-                pairs[group] = row
-                out.append(row)
-            if slot.kind == "target":
-                row.update(target=t, target_source=sink.src(r, c))
-            elif slot.kind == "completion":
-                row.update(completion=t, source=sink.src(r, c))
-            elif slot.kind in ("weight", "points") and not math.isnan(number(t)):
-                row[slot.kind] = number(t)
-            elif slot.kind in ("weight", "points"):
-                row["note"] = "; ".join(filter(None, [row.get("note", ""), f"{slot.kind}: {t}"]))
-            else:
-                row[slot.kind] = t
-        elif slot.kind == "section":
-            out.append(
-                new_row(
-                    local,
-                    sink,
-                    level1=slot.level1,
-                    level2=slot.level2,
-                    completion=t,
-                    source=sink.src(r, c),
-                    **common,
-                )
-            )
-        else:
-            out.append(
-                new_row(
-                    local,
-                    sink,
-                    level1="说明",
-                    indicator=slot.label,
-                    completion=t,
-                    source=sink.src(r, c),
-                    **common,
-                )
-            )
-    sink.rows.extend(out)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from nlp_eval.io.grids import Grid
-from nlp_eval.io.layout import Sink, number
+from nlp_eval.io.rows import Sink, number
 from nlp_eval.records import COLUMNS
 
 NUMERIC = ("weight", "points", "value", "confidence")
