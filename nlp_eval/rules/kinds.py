@@ -159,6 +159,8 @@ def prepare(table: pd.DataFrame, features: pd.DataFrame | None = None) -> pd.Dat
         p["reason"], _is_na_text
     ).astype(bool)
     p["is_indicator"] = p["level1"].str.startswith(INDICATOR_LEVELS) | (p["level1"] == "")
+    # One integer per (doc, project): the project-scope rules group on it.
+    p["pkey"] = pd.factorize(p["doc"] + "\x1f" + p["project"])[0]
     verdict = p["f_verdict"]
     p["a_met"] = np.where(
         verdict.isin(("met", "exceeded")), 1.0, np.where(verdict == "short", 0.0, np.nan)
@@ -448,11 +450,14 @@ def duplicate(
     )
     eligible = pairs["is_indicator"] & ~na & (pairs[column].str.len() >= min_len)
     if field == "indicator":
-        eligible &= ~pairs["indicator"].map(_is_na_text).astype(bool)
+        eligible &= ~_map_unique(pairs["indicator"], _is_na_text).astype(bool)
     if not eligible.any():
         return _no_hits()
-    sub = pairs.loc[eligible, ["doc", "project", column, "level2"]].rename(columns={column: "c"})
-    key = sub["doc"] + "\x1f" + sub["project"] + "\x1f" + sub["c"]
+    sub = pairs.loc[eligible, ["pkey", column, "level2"]].rename(columns={column: "c"})
+    texts = pd.factorize(sub["c"])[0]
+    key = pd.Series(
+        sub["pkey"].to_numpy().astype(np.int64) * (texts.max() + 1) + texts, index=sub.index
+    )
     count = key.map(key.value_counts())
     mask = count >= min_cells
     hit = sub[mask]
@@ -469,15 +474,16 @@ def required_levels(
     rows = pairs[pairs["is_indicator"] & (pairs["level1"] != "")]
     if rows.empty:
         return _no_hits()
-    key = rows["doc"] + "\x1f" + rows["project"]
-    first = key[~key.duplicated()]  # each project's first indicator row
-    missing = pd.Series("", index=first.index)
+    key = rows["pkey"].to_numpy()
+    first = rows.index[~rows["pkey"].duplicated().to_numpy()]  # each project's first indicator row
+    first_key = pairs.loc[first, "pkey"].to_numpy()
+    missing = pd.Series("", index=first)
     for level in levels:
-        present = set(key[rows["level2"].str.startswith(level)])
-        lacking = ~first.isin(present)
-        missing = missing.mask(lacking, missing + "、" + level)
+        present = np.zeros(int(pairs["pkey"].max()) + 1, dtype=bool)
+        present[key[rows["level2"].str.startswith(level).to_numpy()]] = True
+        missing = missing.mask(~present[first_key], missing + "、" + level)
     missing = missing.str.lstrip("、")
-    return _hits(missing != "", first.index, missing=missing)
+    return _hits(missing != "", first, missing=missing)
 
 
 @cache
@@ -799,12 +805,14 @@ def reason_none(pairs: pd.DataFrame) -> pd.DataFrame:
         return _no_hits()
     names = pairs["indicator"].where(pairs["indicator"] != "", pairs["level2"])
     names = names.where(names != "", pairs["target"].str.slice(0, 12))
-    key = pairs["doc"] + "\x1f" + pairs["project"]
-    listed = names[short].groupby(key[short]).agg(lambda s: "、".join(dict.fromkeys(s)))
-    in_project = key.isin(listed.index)
+    key = pairs["pkey"]
+    with_short = np.zeros(int(key.max()) + 1, dtype=bool)
+    with_short[key[short].to_numpy()] = True
     says_none = _map_unique(pairs["reason"], _is_na_text).astype(bool)
     problem_row = pairs["level1"].isin(("问题", "偏差")) & pairs["c_na"]
-    mask = in_project & ((short & says_none) | problem_row)
+    mask = with_short[key.to_numpy()] & ((short & says_none) | problem_row)
+    listed_rows = short & key.isin(set(key[mask]))  # name the shortfalls of hit projects only
+    listed = names[listed_rows].groupby(key[listed_rows]).agg(lambda s: "、".join(dict.fromkeys(s)))
     text = pairs["reason"].where(~problem_row, pairs["completion"])
     where_zh = pd.Series("偏差原因", index=pairs.index).where(~problem_row, "存在问题")
     where_en = pd.Series("The deviation reason", index=pairs.index).where(
