@@ -2,11 +2,12 @@
 
     python scripts/make_blind_fixtures.py
 
-Sixteen tables in every format and layout of issue 2, built with the real libraries
+Twenty-three tables in every format and layout of issue 2, built with the real libraries
 (openpyxl, xlwt, python-docx, the csv module, plain HTML) by someone who had not read the
 reader. Deterministic: no randomness; workbook and document dates are fixed. Besides the
 tables it writes `expected_pairs.tsv` (file, project, level1, level2, indicator, target,
-completion, unit: every indicator pair as written, with the unit that carries it out) and
+completion, unit: every indicator pair as written, with the unit that carries it out),
+`expected_goals.tsv` (file, project, target, completion: the overall goal and its completion) and
 `expected_cells.tsv` (file, sheet, row, column, kind, text: every non-empty cell; kind
 `content` must survive reading, `label` is a header, a title or a placeholder dash).
 """
@@ -1456,6 +1457,450 @@ def write_html(path: Path, g: Grid, title: str) -> None:
     path.write_text("\n".join(out), encoding="utf-8")
 
 
+# ---------------------------------------------------------------- second batch (built and measured
+# outside the working tree before it was added here, so nobody had seen these seven either)
+
+HOUSING = Project(
+    "老旧小区改造",
+    "某区城市更新中心",
+    "某区住房和建设局",
+    ("3600", "3450", "3398.25", "98.5%"),
+    "完成12个老旧小区综合改造，惠及居民4200户。",
+    "完成12个老旧小区改造，惠及居民4356户，加装电梯18部。",
+    [
+        _p("数量", "改造老旧小区数量", "12个", "12个", "8", "8"),
+        _p("数量", "惠及居民户数", "≥4200户", "4356户", "6", "6"),
+        _p("数量", "加装电梯", "≥15部", "18部", "6", "6"),
+        _p("质量", "工程竣工验收合格率", "100%", "100% ", "10", "10"),
+        _p(
+            "时效",
+            "改造工程完工时间",
+            "2022年12月底前",
+            "2023年1月",
+            "5",
+            "4",
+            "冬季施工受限，2个小区延期完工",
+        ),
+        _p("成本", "户均改造成本", "≤0.85万元", "0.78万元", "5", "5"),
+        _p("社会", "居住环境改善", "明显改善", "小区道路、管网、照明全部更新", "15", "15"),
+        _p("生态", "雨污分流改造", "≥8个小区", "9个小区", "5", "5"),
+        _p(
+            "可持续",
+            "长效管理机制",
+            "建立物业管理或自治管理",
+            "12个小区全部建立管理机制",
+            "10",
+            "10",
+        ),
+        _p("满意度", "居民满意度", "≥90%", "\u300092.6%", "10", "9"),
+    ],
+    "优",
+)
+
+NUTRITION = Project(
+    "义务教育学生营养改善计划",
+    "某县教育局",
+    "某县教育局",
+    ("1820", "1820", "1796.4", "98.7%"),
+    "为全县农村义务教育阶段学生提供营养膳食补助，改善学生营养健康状况。",
+    "全年为2.28万名学生提供营养膳食补助，学生营养状况持续改善。",
+    [
+        _p("数量", "受益学生人数", "≥2.2万人", "2.28万人"),
+        _p("数量", "供餐学校数", "86所", "86所"),
+        _p("质量", "食品安全事故", "0起", "0起"),
+        _p("质量", "供餐标准达标率", "100%", "100%"),
+        _p("时效", "补助资金拨付时间", "按学期拨付", "按学期拨付到位"),
+        _p("成本", "生均补助标准", "5元/天", "5元/天"),
+        _p("社会", "学生营养健康状况", "持续改善", "学生体质健康合格率同比提高2.1个百分点"),
+        _p("可持续", "营养改善长效机制", "长期", "长期"),
+        _p("满意度", "家长满意度", "≥95%", "96.8%"),
+        _p("满意度", "学生满意度", "≥90%", "满意度较高"),
+    ],
+)
+
+FIRE = Project(
+    "森林防火专项",
+    "某县林业局",
+    "某县林业局",
+    ("260", "260", "251.3", "96.65%"),
+    "加强森林防火基础设施建设，森林火灾受害率控制在0.9‰以内。",
+    "全年未发生重大森林火灾，森林火灾受害率0.12‰。",
+    [
+        _p("数量", "建设防火隔离带", "≥30公里", "32公里", "15", "15"),
+        _p("数量", "聘用护林员", "120人", "120人", "15", "15"),
+        _p("质量", "森林火灾受害率", "≤0.9‰", "0.12‰", "10", "10"),
+        _p("时效", "火情处置时间", "≤2小时", "平均1.5小时", "10", "10"),
+        _p("生态", "森林覆盖率", "≥62%", "62.4%", "20", "20"),
+        _p("满意度", "林区群众满意度", "≥90%", "95%", "10", "10"),
+    ],
+)
+
+PESTS = Project(
+    "林业有害生物防治",
+    "某县林业局",
+    "某县林业局",
+    ("85", "85", "85", "100%"),
+    "开展松材线虫病等林业有害生物防治，成灾率控制在3‰以下。",
+    "完成防治面积2.6万亩，成灾率1.8‰。",
+    [
+        _p("数量", "有害生物防治面积", "≥2.5万亩", "2.6万亩", "20", "20"),
+        _p("质量", "有害生物成灾率", "≤3‰", "1.8‰", "20", "20"),
+        _p("时效", "防治作业完成时间", "6月底前", "6月25日", "10", "10"),
+        _p("生态", "松材线虫病疫点", "不新增", "未新增疫点", "20", "20"),
+        _p("满意度", "林农满意度", "≥85%", "92%", "10", "10"),
+    ],
+)
+
+RURAL_BUS = Project(
+    "农村客运补贴",
+    "某县交通运输局",
+    "某县交通运输局",
+    ("640", "640", "640", "100%"),
+    "保障农村客运班线正常运营，建制村通客车率保持100%。",
+    "全县建制村通客车率100%，农村客运班线运营正常。",
+    [
+        _p("数量", "补贴农村客运车辆", ("≥", "210", "辆"), "216辆", "10", "10"),
+        _p("数量", "建制村通客车率", ("=", "100", "百分比"), "100百分比", "10", "10"),
+        _p("质量", "客运安全事故", ("=", "0", "起"), "0起", "10", "10"),
+        _p("时效", "补贴资金发放", ("定性", "按季度发放", ""), "达成预期指标", "10", "10"),
+        _p("成本", "单车补贴标准", ("≤", "3", "万元/年"), "2.96万元/年", "10", "10"),
+        _p(
+            "社会",
+            "群众出行便利程度",
+            ("定性", "提高", ""),
+            "部分达成预期指标并具有一定效果",
+            "20",
+            "16",
+            "个别偏远村班次偏少",
+        ),
+        _p("满意度", "乘客满意度", ("≥", "90", "%"), "91%", "10", "10"),
+    ],
+)
+
+ONE_MATTER = Project(
+    "村级公益事业一事一议奖补",
+    "某县财政局",
+    "某县财政局",
+    ("1500", "1500", "1462.8", "97.52%"),
+    "支持村级公益事业建设项目110个，改善农村生产生活条件。",
+    "完成村级公益事业建设项目113个，其中村内道路78个、小型水利设施35个。",
+    [
+        _p("数量", "奖补项目个数", "≥110个", "113个", "10", "10"),
+        _p("数量", "硬化村内道路", "≥120公里", "126.5公里", "10", "10"),
+        _p("质量", "项目验收合格率", "100%", "100%", "10", "10"),
+        _p("时效", "项目完工率", "≥95%", "97.3%", "5", "5"),
+        _p("成本", "奖补资金占项目总投资比例", "≤60%", "58%", "5", "5"),
+        _p("经济", "带动村集体和社会投入", "≥900万元", "1016万元", "10", "10"),
+        _p("社会", "受益群众人数", "≥8万人", "8.6万人", "10", "10"),
+        _p("满意度", "受益群众满意度", "≥90%", "94%", "10", "10"),
+    ],
+)
+
+MICROCREDIT = Project(
+    "脱贫人口小额信贷贴息",
+    "某县乡村振兴局",
+    "某县乡村振兴局",
+    ("", "320", "316.8", "99%"),
+    "为符合条件的脱贫户发放小额信贷贴息，支持发展产业。",
+    "全年为1862户脱贫户贴息316.8万元，带动户均增收3200元。",
+    [
+        _p("数量", "★贴息脱贫户数", "≥1800户", "1862户"),
+        _p("数量", "贴息贷款规模", "(≥**万元)", "7920万元"),
+        _p("质量", "贷款逾期率", "≤2%", "0.6%"),
+        _p("时效", "贴息资金按季度拨付", "按季度", "按季度拨付"),
+        _p("经济", "★带动户均增收", "≥3000元", "3200元"),
+        _p("社会", "脱贫户产业发展参与率", "≥80%", "85.2%"),
+        _p("满意度", "脱贫户满意度", "≥95%", "99%"),
+    ],
+)
+
+TIDY = [
+    (
+        "某区文化广电旅游体育局",
+        "2022",
+        "公共文化服务体系建设",
+        "产出",
+        "数量",
+        "送戏下乡场次",
+        "≥60场",
+        "64场",
+        "10",
+        "10",
+        "",
+    ),
+    (
+        "某区文化广电旅游体育局",
+        "2022",
+        "公共文化服务体系建设",
+        "产出",
+        "质量",
+        "演出安全事故",
+        "0",
+        "0",
+        "10",
+        "10",
+        "",
+    ),
+    (
+        "某区文化广电旅游体育局",
+        "2022",
+        "公共文化服务体系建设",
+        "效益",
+        "社会",
+        "群众文化获得感",
+        "明显提升",
+        "明显提升",
+        "20",
+        "18",
+        "调查样本偏少",
+    ),
+    (
+        "某区文化广电旅游体育局",
+        "2022",
+        "公共文化服务体系建设",
+        "满意度",
+        "满意度",
+        "观众满意度",
+        "≥90%",
+        "=93%",
+        "10",
+        "10",
+        "",
+    ),
+    (
+        "某区文化广电旅游体育局",
+        "2022",
+        "全民健身赛事",
+        "产出",
+        "数量",
+        "举办赛事",
+        "≥12项",
+        "已完成",
+        "10",
+        "10",
+        "",
+    ),
+    (
+        "某区文化广电旅游体育局",
+        "2022",
+        "全民健身赛事",
+        "产出",
+        "时效",
+        "赛事按期举办率",
+        "100%",
+        "91.7%",
+        "10",
+        "8",
+        "1项赛事因天气延期",
+    ),
+    (
+        "某区文化广电旅游体育局",
+        "2022",
+        "全民健身赛事",
+        "效益",
+        "可持续",
+        "品牌赛事培育",
+        "≥2项",
+        "2项",
+        "10",
+        "10",
+        "",
+    ),
+    (
+        "某区文化广电旅游体育局",
+        "2022",
+        "全民健身赛事",
+        "满意度",
+        "满意度",
+        "参赛者满意度",
+        "≥90%",
+        "",
+        "10",
+        "0",
+        "未开展满意度调查",
+    ),
+]
+
+
+def national_repeated(g: Grid, p: Project, year: int, expected: list) -> None:
+    """A system export: table starts at C4, 一级/二级 repeated on every row, 二级 carries its weight."""
+    g.width = 12
+    for _ in range(3):
+        g.add([])
+    lead = ["", ""]
+    g.add(lead + [f"{year}年度项目支出绩效自评表"], labels=(2,))
+    g.add(lead + ["项目名称", p.name, "", "", "", "主管部门", p.dept], labels=(2, 7))
+    g.add(lead + ["实施单位", p.unit], labels=(2,))
+    b0, b1, b2, rate = p.budget
+    g.add(
+        lead
+        + [
+            "年初预算数（万元）",
+            b0,
+            "全年预算数（万元）",
+            b1,
+            "全年执行数（万元）",
+            b2,
+            "执行率",
+            rate,
+        ],
+        labels=(2, 4, 6, 8),
+    )
+    g.add(lead + ["年度总体目标", p.goal], labels=(2,))
+    g.add(lead + ["实际完成情况", p.done], labels=(2,))
+    g.add(
+        lead
+        + [
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "年度指标值",
+            "实际完成值",
+            "分值",
+            "得分",
+            "偏差原因分析及改进措施",
+        ],
+        labels=tuple(range(2, 10)),
+    )
+    l1_names = {"产出": "产出指标", "效益": "效益指标", "满意度": "满意度指标"}
+    for ind in p.inds:
+        weight = sum(float(i.weight) for i in p.inds if i.l2 == ind.l2)
+        l2_text = f"{NATIONAL_L2[ind.l2]}（{weight:g}分）"
+        g.add(
+            lead
+            + [
+                l1_names[L1_OF[ind.l2]],
+                l2_text,
+                ind.name,
+                ind.target_text,
+                ind.completion,
+                ind.weight,
+                ind.points,
+                ind.reason,
+            ],
+            labels=(2, 3),
+        )
+        expected.append((p, ind))
+    g.add(lead + ["……", "……", "……", "……", "……"])
+    g.add(lead + ["评价结论", p.conclusion], labels=(2,))
+
+
+def split_for_pages(g: Grid, header_row: int, split_row: int) -> tuple[Grid, Grid]:
+    """Word tables broken at a page: the second part repeats the indicator header row."""
+    first, second = Grid(width=g.width), Grid(width=g.width)
+    for r in range(split_row):
+        first.add(g.rows[r], labels=tuple(c for c in range(g.width) if (r, c) in g.labels))
+    second.add(
+        g.rows[header_row], labels=tuple(c for c in range(g.width) if (header_row, c) in g.labels)
+    )
+    for r in range(split_row, len(g.rows)):
+        second.add(g.rows[r], labels=tuple(c for c in range(g.width) if (r, c) in g.labels))
+    return first, second
+
+
+def write_html_tables(path: Path, grids: list[Grid], title: str) -> None:
+    """Several tables on one page, each headed by an h3, as a county site publishes them."""
+    out = [
+        '<html><head><meta http-equiv="Content-Type" content="text/html; charset=utf-8"></head><body>'
+    ]
+    out.append(f"<h1>{html.escape(title)}</h1>")
+    for n, g in enumerate(grids, 1):
+        spans = {(r0, c0): (r1 - r0 + 1, c1 - c0 + 1) for r0, c0, r1, c1 in g.merges}
+        covered = g.covered()
+        out.append(f"<h3>附表{n}</h3>")
+        out.append('<table class="MsoTableGrid" border=1 width="100%">')
+        for r, row in enumerate(g.rows):
+            tds = []
+            for c, text in enumerate(row):
+                if (r, c) in covered:
+                    continue
+                rs, cs = spans.get((r, c), (1, 1))
+                attrs = (f" rowspan={rs}" if rs > 1 else "") + (f" colspan={cs}" if cs > 1 else "")
+                tds.append(f"<td{attrs}>{html.escape(text)}</td>")
+            out.append("<tr>" + "".join(tds) + "</tr>")
+        out.append("</table>")
+    out.append("</body></html>")
+    path.write_text("\n".join(out), encoding="utf-8")
+
+
+def build_second_batch(out: Path, record, one) -> None:
+    """The seven tables of the second batch."""
+    # 17 system export: table at C4, 一级/二级 repeated, weighted 二级, full-width space, …… row
+    g, e = one(national_repeated, HOUSING, 2022)
+    write_xlsx(out / "export_2022_housing.xlsx", [("Sheet1", g)])
+    record("export_2022_housing.xlsx", [("Sheet1", g)], e)
+
+    # 18 Hunan layout in Word, broken over two pages (header row repeated)
+    g, e = one(hunan, NUTRITION)
+    header = next(r for r, row in enumerate(g.rows) if row[0] == "一级指标")
+    split = header + 1 + sum(L1_OF[i.l2] == "产出" for i in NUTRITION.inds)
+    part1, part2 = split_for_pages(g, header, split)
+    write_docx(out / "hunan_2021_nutrition_pages.docx", [part1, part2], [], ["（本页以下无正文）"])
+    record("hunan_2021_nutrition_pages.docx", [("", part1), ("", part2)], e)
+
+    # 19 two national tables on one HTML page
+    g1, e1 = one(national_block, FIRE, 2022)
+    g2, e2 = one(national_block, PESTS, 2022)
+    write_html_tables(
+        out / "forestry_2022_two_tables.html",
+        [g1, g2],
+        "某县林业局2022年度项目支出绩效自评结果公开",
+    )
+    record("forestry_2022_two_tables.html", [("", g1), ("", g2)], e1 + e2)
+
+    # 20 Sichuan three-column targets with 定性 rows and 百分比, plain UTF-8 .csv
+    g, e = one(sichuan, RURAL_BUS)
+    write_delimited(out / "sichuan_2022_rural_bus.csv", g, ",", "utf-8")
+    record("sichuan_2022_rural_bus.csv", [("", g)], e)
+
+    # 21 .xls with a cover sheet before the Hubei table
+    cover = Grid(width=4)
+    cover.add(["某县2022年度项目支出绩效自评报告"], labels=(0,))
+    cover.add([])
+    cover.add(["单位名称（盖章）：某县财政局"], labels=(0,))
+    cover.add(["说明：本报告所列数据截至2022年12月31日。"])
+    g, e = one(hubei, ONE_MATTER)
+    write_xls(out / "hubei_2022_cover_sheet.xls", [("封面", cover), ("自评表", g)])
+    record("hubei_2022_cover_sheet.xls", [("封面", cover), ("自评表", g)], e)
+
+    # 22 衔接资金 template in traditional characters, .docx
+    s2t = opencc.OpenCC("s2t").convert
+    g, e = one(poverty, MICROCREDIT)
+    _convert(g, s2t)
+    above = [s2t("2022年度脱贫人口小额信贷贴息项目绩效自评表"), s2t("填报单位：某县乡村振兴局")]
+    write_docx(out / "revival_2022_microcredit_traditional.docx", [g], above, [])
+    record("revival_2022_microcredit_traditional.docx", [("", g)], e, s2t)
+
+    # 23 a tidy table researchers bring, target and completion columns already there
+    tidy = Grid(width=11)
+    header = [
+        "unit",
+        "year",
+        "project",
+        "level1",
+        "level2",
+        "indicator",
+        "target",
+        "completion",
+        "weight",
+        "points",
+        "reason",
+    ]
+    tidy.add(header, labels=tuple(range(11)))
+    expected = []
+    for row in TIDY:
+        tidy.add(list(row))
+        unit, _, name, _, l2, indicator, target, completion, *_ = row
+        expected.append(
+            (
+                Project(name, unit, unit, ("", "", "", ""), "", "", []),
+                _p(l2, indicator, target, completion),
+            )
+        )
+    write_delimited(out / "tidy_2022_culture.csv", tidy, ",", "utf-8")
+    record("tidy_2022_culture.csv", [("", tidy)], expected)
+
+
 # ---------------------------------------------------------------- files
 
 
@@ -1464,15 +1909,20 @@ def _convert(g: Grid, convert) -> Grid:
     return g
 
 
-def build() -> tuple[list[tuple], list[tuple]]:
-    """Write every fixture; return (pairs, cells) rows for the two TSV files."""
+def build() -> tuple[list[tuple], list[tuple], list[tuple]]:
+    """Write every fixture; return (pairs, goals, cells) rows for the three TSV files."""
     OUT.mkdir(parents=True, exist_ok=True)
     pairs: list[tuple] = []
+    goals: list[tuple] = []
     cells: list[tuple] = []
 
     def record(
         file: str, sheets: list[tuple[str, Grid]], expected: list, convert=lambda s: s
     ) -> None:
+        projects = {id(p): p for p, _ in expected}  # dataclasses are unhashable; keep order
+        for p in projects.values():
+            if p.goal and p.done:
+                goals.append((file, convert(p.name), convert(p.goal), convert(p.done)))
         for p, ind in expected:
             if ind.blank:
                 continue
@@ -1597,17 +2047,22 @@ def build() -> tuple[list[tuple], list[tuple]]:
     write_xlsx(OUT / "national_2022_bus_numeric.xlsx", [("Sheet1", g)])
     record("national_2022_bus_numeric.xlsx", [("Sheet1", g)], e)
 
-    return pairs, cells
+    build_second_batch(OUT, record, one)
+    return pairs, goals, cells
 
 
 def main() -> None:
-    pairs, cells = build()
+    pairs, goals, cells = build()
     with (OUT / "expected_pairs.tsv").open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, delimiter="\t", lineterminator="\n")
         w.writerow(
             ["file", "project", "level1", "level2", "indicator", "target", "completion", "unit"]
         )
         w.writerows(pairs)
+    with (OUT / "expected_goals.tsv").open("w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f, delimiter="\t", lineterminator="\n")
+        w.writerow(["file", "project", "target", "completion"])
+        w.writerows(goals)
     with (OUT / "expected_cells.tsv").open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, delimiter="\t", lineterminator="\n")
         w.writerow(["file", "sheet", "row", "column", "kind", "text"])
