@@ -236,3 +236,16 @@ def test_cli_train_and_evaluate_round_trip(tmp_path):
     assert trained.exit_code == 0 and out.exists(), trained.output
     report = runner.invoke(app, ["evaluate", str(labels), "--model", str(out)])
     assert report.exit_code == 0 and "macro-F1" in report.output and "confusion" in report.output
+
+
+def test_a_target_declaration_gets_target_checks_but_no_labels():
+    table = _table([
+        {"doc": "申报表", "level1": "产出", "level2": "数量", "indicator": "网格员配置人数", "target": "≥120人", "completion": "", "target_source": "申报表.xlsx:表1:5:4"},
+        {"doc": "申报表", "level1": "产出", "level2": "质量", "indicator": "工作质量", "target": "保证质量", "completion": "", "target_source": "申报表.xlsx:表1:6:4"},
+        {"doc": "自评表", "level1": "产出", "level2": "数量", "indicator": "培训人次", "target": "≥300人次", "completion": "", "source": "自评表.xlsx:表1:5:5", "target_source": "自评表.xlsx:表1:5:4"},
+    ])  # fmt: skip
+    linted = lint(table)
+    assert linted.table["label"].tolist() == ["", "", "missing"]
+    codes = {(f.row, f.code) for f in linted.findings}
+    assert (1, "T001") in codes and (2, "E001") in codes
+    assert not any(row < 2 and code.startswith("E") for row, code in codes)

@@ -188,7 +188,7 @@ def run_rule(rule: Rule, pairs: pd.DataFrame) -> pd.DataFrame:
     if rule.kind not in kinds.FIGURE_KINDS:
         mask &= ~pairs["level1"].isin(kinds.FIGURE_LEVELS)
     if rule.label and "level1" not in rule.where:
-        mask &= ~pairs["level1"].isin(kinds.UNLABELLED_LEVELS)
+        mask &= ~pairs["level1"].isin(kinds.UNLABELLED_LEVELS) & ~pairs["declaration"]
     if not mask.any():
         return pd.DataFrame(index=pd.RangeIndex(0))
     scope = pairs if mask.all() else pairs[mask]

@@ -161,6 +161,18 @@ def prepare(table: pd.DataFrame, features: pd.DataFrame | None = None) -> pd.Dat
     p["is_indicator"] = p["level1"].str.startswith(INDICATOR_LEVELS) | (p["level1"] == "")
     # One integer per (doc, project): the project-scope rules group on it.
     p["pkey"] = pd.factorize(p["doc"] + "\x1f" + p["project"])[0]
+    # A target declaration (申报表/批复表): the reader found target cells but no completion
+    # cell (no source) in any indicator row of the document. Its pairs get no label, and only
+    # the target checks look at them; a blank completion cell of a self-evaluation is missing.
+    for col in ("source", "target_source"):
+        if col not in p:
+            p[col] = ""
+        p[col] = p[col].fillna("").astype(str)
+    unanswered = (
+        p["is_indicator"] & (p["c"] == "") & (p["source"] == "") & (p["target_source"] != "")
+    )
+    answered = (p["is_indicator"] & ~unanswered).groupby(p["doc"]).transform("any")
+    p["declaration"] = unanswered & ~answered.astype(bool)
     verdict = p["f_verdict"]
     p["a_met"] = np.where(
         verdict.isin(("met", "exceeded")), 1.0, np.where(verdict == "short", 0.0, np.nan)
@@ -597,7 +609,9 @@ def budget_rate(pairs: pd.DataFrame, *, slack: float = 0.01) -> pd.DataFrame:
         return _no_hits()
     frame = frame[(frame["budget"] > 0) & frame["spent"].notna() & frame["rate"].notna()]
     computed = frame["spent"] / frame["budget"] * 100
-    step = frame["rate_text"].map(lambda t: 10.0 ** -_decimals(t))
+    if frame.empty:
+        return _no_hits()
+    step = pd.Series([10.0 ** -_decimals(t) for t in frame["rate_text"]], index=frame.index)
     # Rounded (99.24 → 99) or truncated (99.6 → 99) writing are both tolerated.
     ok = (computed - frame["rate"]).abs() <= step / 2 + slack
     ok |= (computed >= frame["rate"] - slack) & (computed < frame["rate"] + step + slack)
