@@ -2,7 +2,7 @@
 
     python scripts/make_blind_fixtures.py
 
-Twenty-three tables in every format and layout of issue 2, built with the real libraries
+Twenty-six tables in every format and layout of issue 2, built with the real libraries
 (openpyxl, xlwt, python-docx, the csv module, plain HTML) by someone who had not read the
 reader. Deterministic: no randomness; workbook and document dates are fixed. Besides the
 tables it writes `expected_pairs.tsv` (file, project, level1, level2, indicator, target,
@@ -719,8 +719,8 @@ def _indicator_rows(
             for col in cols:
                 if col == "target":
                     cells.append(ind.target_text)
-                elif col == "target3":
-                    cells += list(ind.target)
+                elif col in ("target2", "target3"):  # target split over two or three columns
+                    cells += list(ind.target)[: int(col[-1])]
                 else:
                     cells.append(getattr(ind, col))
             row = g.add(cells, labels=(first_col, first_col + 1))
@@ -1365,6 +1365,8 @@ def write_xlsx(path: Path, sheets: list[tuple[str, Grid]]) -> None:
                 if text and (r, c) not in covered:
                     value, number_format = g.typed.get((r, c), (text, "General"))
                     cell = ws.cell(r + 1, c + 1, value)
+                    if isinstance(value, str) and value.startswith("="):
+                        cell.data_type = "s"  # text typed as '=3, not a formula
                     cell.alignment = Alignment(wrap_text=True)
                     cell.number_format = number_format
         for r0, c0, r1, c1 in g.merges:
@@ -1901,6 +1903,159 @@ def build_second_batch(out: Path, record, one) -> None:
     record("tidy_2022_culture.csv", [("", tidy)], expected)
 
 
+# ---------------------------------------------------------------- third batch (also measured outside
+# the tree first): header spellings as typed by hand
+
+PARKS = Project(
+    "城市公园绿地养护",
+    "某市园林绿化中心",
+    "某市城市管理局",
+    ("1380", "1380", "1365.2", "98.93%"),
+    "做好城市公园绿地日常养护，绿地养护质量达到二级以上标准。",
+    "全年养护公园绿地486公顷，养护质量达到二级标准。",
+    [
+        _p("数量", "公园绿地养护面积", "≥480公顷", "486公顷", "15", "15"),
+        _p("数量", "补植乔灌木", "≥1.2万株", "1.26万株", "10", "10"),
+        _p("质量", "绿地养护等级", "二级以上", "二级", "15", "15"),
+        _p(
+            "时效",
+            "病虫害处置时限",
+            "发现后48小时内",
+            "1.主要病虫害均在48小时内处置；\n2.台风后3天内完成倒伏树木清理",
+            "5",
+            "5",
+        ),
+        _p("成本", "每平方米养护成本", "≤2.8元", "2.81元", "5", "4", "人工成本上涨"),
+        _p("社会", "市民游园人次", "≥1500万人次", "1620万人次", "15", "15"),
+        _p("生态", "城市绿化覆盖率", "≥43%", "43.2%", "15", "15"),
+        _p("满意度", "游园市民满意度", "≥90%", "94%", "10", "10"),
+    ],
+    "优",
+)
+
+LEGAL_AID = Project(
+    "法律援助经费",
+    "某县司法局",
+    "某县司法局",
+    ("60", "60", "58.74", "97.9%"),
+    "为经济困难群众提供法律援助，办理法律援助案件300件以上。",
+    "全年办理法律援助案件326件，挽回经济损失1280万元。",
+    [
+        _p("数量", "办理法律援助案件", "≥300件", "326件", "20", "20"),
+        _p("质量", "案件结案率", "≥90%", "93.6%", "15", "15"),
+        _p("时效", "受理审查时限", "7个工作日内", "7个工作日内", "10", "10"),
+        _p("成本", "办案补贴标准", "按省定标准", "按省定标准执行", "5", "5"),
+        _p("社会", "挽回经济损失", "≥1000万元", "1280万元", "20", "20"),
+        _p("满意度", "受援人满意度", "≥95%", "98.5%", "10", "10"),
+    ],
+)
+
+GRAIN = Project(
+    "粮食储备库升级改造",
+    "某市粮食和物资储备中心",
+    "某市发展和改革局",
+    ("900", "900", "872.4", "96.93%"),
+    "完成3个粮库智能化升级改造，新增仓容5万吨。",
+    "3个粮库升级改造全部完成，新增仓容5.2万吨。",
+    [
+        _p("数量", "智能化改造粮库", ("=", "3", "个"), "3个", "15", "15"),
+        _p("数量", "新增仓容", ("≥", "5", "万吨"), "5.2万吨", "15", "15"),
+        _p("质量", "储粮损耗率", ("≤", "1", "%"), "0.6%", "10", "10"),
+        _p("时效", "改造完成时间", ("≤", "10", "月"), "11月", "10", "8", "设备到货延迟"),
+        _p("社会", "储备粮轮换计划完成率", ("=", "100", "%"), "100%", "20", "20"),
+        _p("满意度", "承储企业满意度", ("≥", "90", "%"), "92%", "10", "10"),
+    ],
+)
+
+
+def national_by_hand(g: Grid, p: Project, year: int, expected: list) -> None:
+    """National template typed by hand: wrapped headers, 年度目标值/实际完成指标值, （N分） weights."""
+    national_block(g, p, year, expected)
+    wrapped = {
+        "一级指标": "一级\n指标",
+        "二级指标": "二级\n指标",
+        "三级指标": "三级\n指标",
+        "年度指标值": "年度\n目标值",
+        "实际完成值": "实际完成\n指标值",
+        "偏差原因分析及改进措施": "偏差原因分析\n及改进措施",
+    }
+    for row in g.rows:
+        for c, text in enumerate(row):
+            row[c] = wrapped.get(
+                text, text.replace("(", "（").replace(")", "）") if "指标(" in text else text
+            )
+
+
+def spaced_headers(g: Grid, p: Project, expected: list) -> None:
+    """A Word table whose headers are spread with spaces to fill the cell width."""
+    hunan(g, p, expected)
+    spaced = {
+        "一级指标": "一 级 指 标",
+        "二级指标": "二 级 指 标",
+        "三级指标": "三 级 指 标",
+        "年度指标值": "年 度 指 标 值",
+        "全年完成值": "实 际 完 成 值",
+        "未完成原因和改进措施": "偏 差 原 因",
+        "项目名称": "项 目 名 称",
+    }
+    for row in g.rows:
+        for c, text in enumerate(row):
+            row[c] = spaced.get(text, text)
+
+
+def two_column_target(g: Grid, p: Project, expected: list) -> None:
+    """指标值 (operator and number) and 度量单位 in two columns, no 指标性质 column."""
+    g.width = 9
+    g.add([f"{p.unit}2022年度项目支出绩效自评表"], labels=(0,))
+    g.merge(0, 0, 0, 8)
+    g.add(["项目名称", p.name, "", "", "主管部门", p.dept], labels=(0, 4))
+    b0, b1, b2, rate = p.budget
+    g.add(
+        ["年初预算数", b0, "全年预算数", b1, "全年执行数", b2, "执行率", rate], labels=(0, 2, 4, 6)
+    )
+    g.add(["年度总体目标", p.goal, "", "", "实际完成情况", p.done], labels=(0, 4))
+    g.merge(3, 1, 3, 3)
+    g.merge(3, 5, 3, 8)
+    g.add(
+        [
+            "一级指标",
+            "二级指标",
+            "三级指标",
+            "指标值",
+            "度量单位",
+            "实际完成值",
+            "分值",
+            "得分",
+            "偏差原因",
+        ],
+        labels=tuple(range(9)),
+    )
+    for ind in p.inds:
+        ind.target = (ind.target[0] + ind.target[1], ind.target[2], "")
+    rows = _indicator_rows(
+        g, p, ["target2", "completion", "weight", "points", "reason"], 0, NATIONAL_L2, False
+    )
+    expected += [(p, i) for _, i in rows]
+
+
+def build_third_batch(out: Path, record, one) -> None:
+    """The three tables of the third batch."""
+    # 24 wrapped headers, 年度目标值 / 实际完成指标值, full-width （50分）, a completion on two lines
+    g, e = one(national_by_hand, PARKS, 2022)
+    write_xlsx(out / "national_2022_parks_wrapped_headers.xlsx", [("Sheet1", g)])
+    record("national_2022_parks_wrapped_headers.xlsx", [("Sheet1", g)], e)
+
+    # 25 headers spread with spaces, .docx
+    g, e = one(spaced_headers, LEGAL_AID)
+    write_docx(out / "hunan_2022_legal_aid_spaced.docx", [g], [], [])
+    record("hunan_2022_legal_aid_spaced.docx", [("", g)], e)
+
+    # 26 target in 指标值 + 度量单位 (two columns), .xlsx
+    g, e = one(two_column_target, GRAIN)
+    write_xlsx(out / "grain_2022_two_column_target.xlsx", [("Sheet1", g)])
+    record("grain_2022_two_column_target.xlsx", [("Sheet1", g)], e)
+
+
 # ---------------------------------------------------------------- files
 
 
@@ -2048,6 +2203,7 @@ def build() -> tuple[list[tuple], list[tuple], list[tuple]]:
     record("national_2022_bus_numeric.xlsx", [("Sheet1", g)], e)
 
     build_second_batch(OUT, record, one)
+    build_third_batch(OUT, record, one)
     return pairs, goals, cells
 
 
