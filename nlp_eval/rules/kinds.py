@@ -168,11 +168,11 @@ def prepare(table: pd.DataFrame, features: pd.DataFrame | None = None) -> pd.Dat
         if col not in p:
             p[col] = ""
         p[col] = p[col].fillna("").astype(str)
-    unanswered = (
-        p["is_indicator"] & (p["c"] == "") & (p["source"] == "") & (p["target_source"] != "")
-    )
-    answered = (p["is_indicator"] & ~unanswered).groupby(p["doc"]).transform("any")
-    p["declaration"] = unanswered & ~answered.astype(bool)
+    paired = p["is_indicator"] | (p["level1"] == "总体")
+    unanswered = paired & (p["c"] == "") & (p["source"] == "") & (p["target_source"] != "")
+    answered = (paired & (p["c"] != "")).groupby(p["doc"]).transform("any").astype(bool)
+    targets_only = unanswered.groupby(p["doc"]).transform("any").astype(bool)
+    p["declaration"] = paired & targets_only & ~answered
     verdict = p["f_verdict"]
     p["a_met"] = np.where(
         verdict.isin(("met", "exceeded")), 1.0, np.where(verdict == "short", 0.0, np.nan)
