@@ -6,7 +6,8 @@ Twenty-six tables in every format and layout of issue 2, built with the real lib
 (openpyxl, xlwt, python-docx, the csv module, plain HTML) by someone who had not read the
 reader. Deterministic: no randomness; workbook and document dates are fixed. Besides the
 tables it writes `expected_pairs.tsv` (file, project, level1, level2, indicator, target,
-completion, unit: every indicator pair as written, with the unit that carries it out),
+completion, unit, weight: every indicator pair as written, with the unit that carries it
+out and its 分值 cell),
 `expected_goals.tsv` (file, project, target, completion: the overall goal and its completion) and
 `expected_cells.tsv` (file, sheet, row, column, kind, text: every non-empty cell; kind
 `content` must survive reading, `label` is a header, a title or a placeholder dash).
@@ -1893,12 +1894,8 @@ def build_second_batch(out: Path, record, one) -> None:
     for row in TIDY:
         tidy.add(list(row))
         unit, _, name, _, l2, indicator, target, completion, *_ = row
-        expected.append(
-            (
-                Project(name, unit, unit, ("", "", "", ""), "", "", []),
-                _p(l2, indicator, target, completion),
-            )
-        )
+        ind = _p(l2, indicator, target, completion, row[8], row[9], row[10])
+        expected.append((Project(name, unit, unit, ("", "", "", ""), "", "", []), ind))
     write_delimited(out / "tidy_2022_culture.csv", tidy, ",", "utf-8")
     record("tidy_2022_culture.csv", [("", tidy)], expected)
 
@@ -1941,12 +1938,12 @@ LEGAL_AID = Project(
     "为经济困难群众提供法律援助，办理法律援助案件300件以上。",
     "全年办理法律援助案件326件，挽回经济损失1280万元。",
     [
-        _p("数量", "办理法律援助案件", "≥300件", "326件", "20", "20"),
-        _p("质量", "案件结案率", "≥90%", "93.6%", "15", "15"),
-        _p("时效", "受理审查时限", "7个工作日内", "7个工作日内", "10", "10"),
-        _p("成本", "办案补贴标准", "按省定标准", "按省定标准执行", "5", "5"),
-        _p("社会", "挽回经济损失", "≥1000万元", "1280万元", "20", "20"),
-        _p("满意度", "受援人满意度", "≥95%", "98.5%", "10", "10"),
+        _p("数量", "办理法律援助案件", "≥300件", "326件"),
+        _p("质量", "案件结案率", "≥90%", "93.6%"),
+        _p("时效", "受理审查时限", "7个工作日内", "7个工作日内"),
+        _p("成本", "办案补贴标准", "按省定标准", "按省定标准执行"),
+        _p("社会", "挽回经济损失", "≥1000万元", "1280万元"),
+        _p("满意度", "受援人满意度", "≥95%", "98.5%"),
     ],
 )
 
@@ -2091,6 +2088,7 @@ def build() -> tuple[list[tuple], list[tuple], list[tuple]]:
                     convert(ind.target_text),
                     convert(ind.completion),
                     convert(p.unit),
+                    ind.weight,
                 )
             )
         for name, g in sheets:
@@ -2212,7 +2210,17 @@ def main() -> None:
     with (OUT / "expected_pairs.tsv").open("w", encoding="utf-8", newline="") as f:
         w = csv.writer(f, delimiter="\t", lineterminator="\n")
         w.writerow(
-            ["file", "project", "level1", "level2", "indicator", "target", "completion", "unit"]
+            [
+                "file",
+                "project",
+                "level1",
+                "level2",
+                "indicator",
+                "target",
+                "completion",
+                "unit",
+                "weight",
+            ]
         )
         w.writerows(pairs)
     with (OUT / "expected_goals.tsv").open("w", encoding="utf-8", newline="") as f:
