@@ -4,7 +4,8 @@ The fixtures and their expected pairs/cells come from scripts/make_blind_fixture
 Per file: ≥95% of the indicator pairs read exactly (project, level1, level2, indicator,
 target and completion as written), every content cell present in the table or in
 `unplaced`, each project read under its own name with its own unit, the overall goal read
-with its completion, and each pair's weight its own 分值 cell. `python tests/test_io_blind.py` prints the per-file table.
+with its completion, and each pair's weight its own 分值 cell.
+`python tests/test_io_blind.py` prints the per-file table.
 """
 
 from __future__ import annotations
