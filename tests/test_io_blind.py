@@ -39,10 +39,6 @@ NUMBER_COLUMNS = ("value", "weight", "points", "year")
 
 # (file, check) cases that fail today; the test asserts they still fail so a fix is noticed.
 KNOWN_FAILING: set[tuple[str, str]] = {
-    # Hubei 年度总体目标 | 年初目标 | 全年实际完成情况: the 全年实际完成情况 text lands in the 总体 row's
-    # note ("全年实际完成情况: …") and its completion stays empty
-    ("hubei_2022_two_sheets.xlsx", "goal"),
-    ("hubei_2022_cover_sheet.xls", "goal"),
     # an N/A indicator row (本项目不涉及经济效益指标 / 不适用 / "/") whose 分值 cell is blank gets the
     # whole 一级 weight written in its label (效益指标(25分) -> 25.0), so the category counts twice
     ("national_2021_sweeping.xlsx", "weight"),

@@ -828,3 +828,38 @@ def test_wide_units_merged_per_block(tmp_path, merged):
     t = read(path)
     units = t.groupby("project", sort=False)["unit"].first()
     assert list(units) == ["某区城市管理和综合执法局"] * 2 + ["某区水务局"] * 2
+
+
+@pytest.mark.parametrize(
+    ("goal_header", "done_header"),
+    [
+        ("年初目标", "全年实际完成情况"),
+        ("年初目標", "全年實際完成情況"),
+        ("年度目标", "年度实际完成情况"),
+        ("年初目标", "全年完成情况"),
+    ],
+)
+def test_overall_goal_under_target_and_full_year_completion_headers(
+    tmp_path, goal_header, done_header
+):
+    # Hubei: 年度总体目标 | 年初目标 | | | 全年实际完成情况, the texts on the row below
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["某县水利局2022年度项目支出绩效自评表"])
+    ws.append(["项目名称", "农村饮水安全维修养护", "", "", "实施单位", "某县水利局"])
+    ws.append(["年度总体目标", goal_header, "", "", done_header, ""])
+    ws.append(
+        ["", "维修养护供水工程36处，保障农村群众饮水安全。", "", "", "完成维修养护供水工程37处。"]
+    )
+    ws.append(
+        ["一级指标", "二级指标", "三级指标", "年初目标值(A)", "实际完成值(B)", "分值", "得分"]
+    )
+    ws.append(["产出指标", "数量指标", "维修养护工程", "36处", "37处", "20", "20"])
+    path = tmp_path / "hubei.xlsx"
+    wb.save(path)
+    t = read(path)
+    goal = t[t["level1"] == "总体"]
+    assert list(goal["target"]) == ["维修养护供水工程36处，保障农村群众饮水安全。"]
+    assert list(goal["completion"]) == ["完成维修养护供水工程37处。"]
+    assert list(goal["note"]) == [""]
+    assert list(goal["source"]) == ["hubei.xlsx:Sheet:4:5"]
