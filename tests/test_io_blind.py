@@ -38,13 +38,7 @@ TEXT_COLUMNS = (
 NUMBER_COLUMNS = ("value", "weight", "points", "year")
 
 # (file, check) cases that fail today; the test asserts they still fail so a fix is noticed.
-KNOWN_FAILING: set[tuple[str, str]] = {
-    # an N/A indicator row (本项目不涉及经济效益指标 / 不适用 / "/") whose 分值 cell is blank gets the
-    # whole 一级 weight written in its label (效益指标(25分) -> 25.0), so the category counts twice
-    ("national_2021_sweeping.xlsx", "weight"),
-    ("national_2021_two_blocks.xlsx", "weight"),
-    ("national_2022_water.xls", "weight"),
-}
+KNOWN_FAILING: set[tuple[str, str]] = {}
 
 
 def _tsv(name: str) -> list[dict[str, str]]:

@@ -863,3 +863,36 @@ def test_overall_goal_under_target_and_full_year_completion_headers(
     assert list(goal["completion"]) == ["完成维修养护供水工程37处。"]
     assert list(goal["note"]) == [""]
     assert list(goal["source"]) == ["hubei.xlsx:Sheet:4:5"]
+
+
+def test_blank_weight_is_not_filled_with_the_category_weight(tmp_path):
+    # 效益指标(25分) is the category's weight: an N/A row with a blank 分值 keeps NaN
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["项目名称", "城区道路清扫保洁"])
+    ws.append(["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"])
+    ws.append(
+        ["产出指标(50分)", "数量指标", "清扫保洁面积", "≥320万平方米", "326万平方米", "50", "50"]
+    )
+    ws.append(
+        [
+            "效益指标(25分)",
+            "经济效益指标",
+            "",
+            "本项目不涉及经济效益指标",
+            "本项目不涉及经济效益指标",
+            "",
+            "",
+        ]
+    )
+    ws.append(["", "社会效益指标", "道路清洁度", "明显提升", "群众投诉下降32%", "25", "24"])
+    ws.merge_cells("A4:A5")
+    path = tmp_path / "weights.xlsx"
+    wb.save(path)
+    t = read(path)
+    pairs = t[t["level1"].isin(["产出", "效益"])]
+    assert list(pairs["level2"]) == ["数量", "经济", "社会"]
+    assert pairs["weight"].iloc[0] == 50 and pairs["weight"].iloc[2] == 25
+    assert pairs["weight"].isna().iloc[1]
+    assert "the category's weight is 25" in pairs["note"].iloc[1]
+    assert pairs["note"].iloc[2] == ""

@@ -564,8 +564,9 @@ def _indicator_row(grid: Grid, r, cells, header: Header, sink: Sink, ctx: Contex
             else:
                 row[f] = v
     if "weight" not in row and ctx.level_weight is not None:
-        row["weight"] = ctx.level_weight
-        notes.append("weight from the 一级指标 cell")
+        # the category's weight (产出指标(50分), a 小计 row) is not this row's 分值: copying it
+        # would count the category once per blank row; say it, keep weight NaN
+        notes.append(f"分值 blank; the category's weight is {ctx.level_weight:g}")
     row["reason"] = " ".join(t for _, t in values.get("reason", []))
     for f in (
         "extra",
