@@ -836,7 +836,7 @@ def reason_none(pairs: pd.DataFrame) -> pd.DataFrame:
         mask,
         pairs.index,
         reason_text=text,
-        shortfalls=key.map(listed).fillna(""),
+        shortfalls=key.map(listed).astype(object).fillna(""),
         where_zh=where_zh,
         where_en=where_en,
     )
