@@ -20,7 +20,7 @@ from nlp_eval.corpus.carryover import copied_forward, year_pairs
 from nlp_eval.corpus.clusters import boilerplate_clusters
 from nlp_eval.corpus.measures import measures, per_text
 from nlp_eval.corpus.terms import distinctive_terms
-from nlp_eval.corpus.texts import texts
+from nlp_eval.corpus.texts import pair_rows, texts
 from nlp_eval.errors import NlpEvalError
 
 BY = ("year", "unit", "region")
@@ -118,7 +118,8 @@ def _labelled(table: pd.DataFrame, progress: Progress) -> pd.DataFrame:
 
     A targets-only corpus (declarations) gets no labels: every completion would be `missing`.
     """
-    has_completions = table["completion"].fillna("").astype(str).str.strip().ne("").any()
+    completions = table.loc[pair_rows(table), "completion"].fillna("").astype(str)
+    has_completions = completions.str.strip().ne("").any()
     if "label" in table.columns or not has_completions:
         return table
     from nlp_eval.lint import lint
@@ -157,7 +158,7 @@ def analyse(
     clustered[member] = True
     say("measuring")
     rows = per_text(written, clustered, _carried(written, pairs))
-    measured = measures(table, rows, by=by)
+    measured = measures(table[pair_rows(table)], rows, by=by)
     say("finding distinctive terms")
     terms = pd.concat(
         [distinctive_terms(rows, by=group) for group in dict.fromkeys(("year", by))],
@@ -169,7 +170,7 @@ def analyse(
         measures=measured,
         terms=terms,
         by=by,
-        n_pairs=len(table),
+        n_pairs=int(pair_rows(table).sum()),
         n_texts=int((cells["kind"] == "text").sum()),
     )
 
@@ -203,29 +204,13 @@ def _carried(written: pd.DataFrame, pairs: pd.DataFrame) -> pd.Series:
 
 
 def load(paths: Iterable[Path], progress: Progress | None = None) -> tuple[pd.DataFrame, list[str]]:
-    """The tidy table of every path (tables, directories, declaration folders) and the problems."""
-    from nlp_eval.corpus.declarations import is_declaration_folder, read_declarations
+    """The tidy table of every path (files, directories, declaration folders) and the problems."""
     from nlp_eval.io import read_files
 
-    say = progress or (lambda _msg: None)
-    frames, problems, plain = [], [], []
-    for path in map(Path, paths):
-        if is_declaration_folder(path):
-            say(f"reading declarations in {path}")
-            try:
-                frames.append(read_declarations(path))
-            except NlpEvalError as err:
-                problems.append(str(err))
-        else:
-            plain.append(path)
-    if plain:
-        say(f"reading {len(plain)} paths")
-        result = read_files(plain)
-        frames.append(result.table)
-        problems += result.problems
-    frames = [f for f in frames if len(f)]
-    table = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-    return table, problems
+    paths = list(paths)
+    (progress or (lambda _msg: None))(f"reading {len(paths)} paths")
+    result = read_files(paths)
+    return result.table, result.problems
 
 
 def _safe(frame: pd.DataFrame) -> pd.DataFrame:

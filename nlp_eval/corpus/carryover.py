@@ -1,6 +1,7 @@
 """Year over year stickiness: text a unit carries forward from the previous year.
 
-Two cells are the same place in consecutive years when unit, project name, level1, level2,
+Two cells are the same place in consecutive years when unit, project name (`project_name`:
+a declaration's project code changes every year, its name does not), level1, level2,
 indicator name and field agree (names compared on their key: no spaces, no punctuation, so
 "“宝安第一课”常态化培训经费" and "宝安第一课常态化培训经费" match); when a place holds several
 cells in the earlier year (projects of the same name), a later cell pairs with the one it
@@ -35,6 +36,8 @@ CARRYOVER_COLUMNS = (
     "level2",
     "indicator",
     "field",
+    "project_from",
+    "project_to",
     "year_from",
     "year_to",
     "doc_from",
@@ -74,7 +77,7 @@ def year_pairs(texts: pd.DataFrame) -> pd.DataFrame:
     if part.empty:
         return pd.DataFrame(columns=list(CARRYOVER_COLUMNS))
     part["year"] = part["year"].astype(int)
-    part["_project"] = part["project"].astype(str).map(key)
+    part["_project"] = part["project_name"].astype(str).map(key)
     part["_indicator"] = part["indicator"].astype(str).map(key)
     part["_masked"] = _masked(part["key"])
     earlier = part.assign(year=part["year"] + 1)
@@ -96,8 +99,8 @@ def year_pairs(texts: pd.DataFrame) -> pd.DataFrame:
     pairs["unchanged"] = pairs["_masked_from"] == pairs["_masked_to"]
     pairs = pairs.sort_values(["carried", "row_from"], ascending=[False, True], kind="stable")
     pairs = pairs.drop_duplicates(["row_to", "field"])
-    for column in ("project", "indicator"):
-        pairs[column] = pairs[f"{column}_to"]
+    pairs["project"] = pairs["project_name_to"]
+    pairs["indicator"] = pairs["indicator_to"]
     return pairs.sort_values(["unit", "year_to", "row_to"], ignore_index=True)[
         list(CARRYOVER_COLUMNS)
     ]

@@ -179,6 +179,7 @@ CLUSTER_COLUMNS = (
     "region",
     "year",
     "project",
+    "project_name",
     "level1",
     "level2",
     "indicator",

@@ -1,4 +1,9 @@
-"""The corpus as texts: one row per non-empty target or completion cell, with its kind.
+"""The corpus as texts: one row per non-empty target or completion cell of a pair, with its kind.
+
+Rows that are not target/completion pairs (预算 figures, 评价 verdicts, 说明 notes, 问题 and
+整改; nlp_eval.rules.kinds.UNLABELLED_LEVELS) give no texts. Each text carries its
+`project_name`: the project itself, or, when the reader named the project by its code (a
+declaration export: 项目编码 | 项目名称 | …), the name the reader kept in that code's 说明 row.
 
 Expected shared text is marked, not dropped, so every measure can say what it left out:
   na           N/A phrases (不适用, 本项目不涉及经济效益指标, 无, /)
@@ -23,6 +28,8 @@ import numpy as np
 import pandas as pd
 
 from nlp_eval import lexicon
+from nlp_eval.io.headers import lookup
+from nlp_eval.rules.kinds import UNLABELLED_LEVELS
 from nlp_eval.text import is_na, is_template, normalize, strip_prefix
 
 FIELDS = ("target", "completion")
@@ -34,6 +41,7 @@ TEXT_COLUMNS = (
     "region",
     "year",
     "project",
+    "project_name",
     "level1",
     "level2",
     "indicator",
@@ -79,6 +87,25 @@ def _kind(text: str, text_key: str, own_names: frozenset[str]) -> str:
     return "text"
 
 
+def project_names(table: pd.DataFrame) -> pd.Series:
+    """The project name of every row: from a 说明 row naming its project code, else `project`."""
+    project = table["project"].fillna("").astype(str)
+    notes = table[(table["level1"] == "说明") & (table["completion"].fillna("") != "")]
+    is_name = notes["indicator"].map(
+        lambda header: (found := lookup(str(header))) is not None and found.field == "project"
+    )
+    named = notes[is_name.astype(bool)]
+    # codes identify a project across the files of a batch (projects.tsv names it, indicators.tsv
+    # holds its indicators), so the name joins on the code alone, as the reader joins units
+    names = dict(zip(named["project"], named["completion"].str.strip(), strict=True))
+    return project.map(lambda code: names.get(code) or code)
+
+
+def pair_rows(table: pd.DataFrame) -> pd.Series:
+    """True for target/completion pairs (not figures, verdicts, notes, problems or fixes)."""
+    return ~table["level1"].fillna("").astype(str).isin(UNLABELLED_LEVELS)
+
+
 @cache
 def _template_keys() -> frozenset[str]:
     return frozenset(key(w) for w in lexicon.words("corpus_template_words.txt"))
@@ -87,11 +114,15 @@ def _template_keys() -> frozenset[str]:
 def texts(table: pd.DataFrame, fields: tuple[str, ...] = FIELDS) -> pd.DataFrame:
     """One row per non-empty target/completion cell of the tidy table, with key and kind."""
     frames = []
+    names = project_names(table)
+    pairs = pair_rows(table)
     for field in fields:
         if field not in table.columns:
             continue
-        col = table[field].fillna("").astype(str)
-        present = col.str.strip() != ""
+        # exports that write in-cell line breaks as the two characters \n (the Songgang TSVs)
+        # reach us as read: a literal "\n" would glue "n" to the key and hide a bare date
+        col = table[field].fillna("").astype(str).str.replace("\\n", "\n", regex=False)
+        present = (col.str.strip() != "") & pairs
         part = table.loc[present]
         cells = col[present]
         keys = [key(t) for t in cells]
@@ -117,6 +148,7 @@ def texts(table: pd.DataFrame, fields: tuple[str, ...] = FIELDS) -> pd.DataFrame
         for column in ("doc", "unit", "region", "year", "project", "level1", "level2", "indicator"):
             frame[column] = part[column].to_numpy() if column in part else ""
         frame["source"] = part[source].to_numpy() if source in part else ""
+        frame["project_name"] = names[present].to_numpy()
         frames.append(frame)
     if not frames:
         return pd.DataFrame(columns=list(TEXT_COLUMNS))
