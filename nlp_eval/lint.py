@@ -115,7 +115,7 @@ def _lint(
         fitted = (
             model_module.load(model) if isinstance(model, str | Path) or model is None else model
         )
-        figures = (pairs["level1"].isin(kinds.UNLABELLED_LEVELS) | pairs["declaration"]).to_numpy()
+        figures = pairs["unlabelled_row"].to_numpy()
         decided = np.array([not s for s in sure], dtype=bool) & ~figures
         predicted = _predict_undecided(model_module, fitted, pairs, found, decided)
         labels = [
@@ -127,7 +127,7 @@ def _lint(
     if suppressions is not None:
         findings = suppress(findings, pairs, read_suppressions(suppressions))
     out = table.reset_index(drop=True).copy()
-    figures = (pairs["level1"].isin(kinds.UNLABELLED_LEVELS) | pairs["declaration"]).to_numpy()
+    figures = pairs["unlabelled_row"].to_numpy()
     labels = ["" if f else lab for f, lab in zip(figures, labels, strict=True)]
     scores = np.where(figures, np.nan, scores)
     out["label"] = labels

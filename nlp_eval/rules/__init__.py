@@ -11,6 +11,7 @@ from dataclasses import field as _field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from nlp_eval import lexicon
@@ -182,18 +183,33 @@ def _where(rule: Rule, pairs: pd.DataFrame) -> pd.Series:
     return mask
 
 
-def run_rule(rule: Rule, pairs: pd.DataFrame) -> pd.DataFrame:
-    """The rule's hits: a frame indexed by row with the message fields of each hit."""
-    mask = _where(rule, pairs)
+def rule_scope(rule: Rule, pairs: pd.DataFrame) -> np.ndarray:
+    """The rows a rule looks at: its `where`, no figure rows, no unlabelled rows for label rules."""
+    mask = _where(rule, pairs).to_numpy(dtype=bool, copy=True)
     if rule.kind not in kinds.FIGURE_KINDS:
-        mask &= ~pairs["level1"].isin(kinds.FIGURE_LEVELS)
+        mask &= ~pairs["figure_row"].to_numpy()
     if rule.label and "level1" not in rule.where:
-        mask &= ~pairs["level1"].isin(kinds.UNLABELLED_LEVELS) & ~pairs["declaration"]
+        mask &= ~pairs["unlabelled_row"].to_numpy()
+    return mask
+
+
+def run_rule(
+    rule: Rule, pairs: pd.DataFrame, scopes: dict[bytes, pd.DataFrame] | None = None
+) -> pd.DataFrame:
+    """The rule's hits: a frame indexed by row with the message fields of each hit."""
+    mask = rule_scope(rule, pairs)
     if not mask.any():
         return pd.DataFrame(index=pd.RangeIndex(0))
-    scope = pairs if mask.all() else pairs[mask]
-    hits = getattr(kinds, rule.kind)(scope, **rule.params)
-    return hits
+    if mask.all():
+        scope = pairs
+    else:  # most rules share a scope: cut the (wide) frame once per distinct scope
+        key = np.packbits(mask).tobytes()
+        scope = scopes.get(key) if scopes is not None else None
+        if scope is None:
+            scope = pairs[mask]
+            if scopes is not None:
+                scopes[key] = scope
+    return getattr(kinds, rule.kind)(scope, **rule.params)
 
 
 def check(
@@ -221,10 +237,11 @@ def check_pairs(
         raise RuleError(f"unknown language {lang!r}: use zh or en")
     rules = select_rules(load_rules() if rules is None else rules, select, ignore)
     findings = []
+    scopes: dict[bytes, pd.DataFrame] = {}
     for rule in rules:
         if rule.kind == "model":  # the classifier's findings are added by lint()
             continue
-        findings.extend(findings_of(rule, run_rule(rule, pairs), pairs, lang))
+        findings.extend(findings_of(rule, run_rule(rule, pairs, scopes), pairs, lang))
     findings.sort(key=lambda f: (f.row, -SEVERITY_ORDER[f.severity], f.code))
     return findings
 

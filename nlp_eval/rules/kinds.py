@@ -173,6 +173,8 @@ def prepare(table: pd.DataFrame, features: pd.DataFrame | None = None) -> pd.Dat
     answered = (paired & (p["c"] != "")).groupby(p["doc"]).transform("any").astype(bool)
     targets_only = unanswered.groupby(p["doc"]).transform("any").astype(bool)
     p["declaration"] = paired & targets_only & ~answered
+    p["figure_row"] = p["level1"].isin(FIGURE_LEVELS)
+    p["unlabelled_row"] = p["level1"].isin(UNLABELLED_LEVELS) | p["declaration"]
     verdict = p["f_verdict"]
     p["a_met"] = np.where(
         verdict.isin(("met", "exceeded")), 1.0, np.where(verdict == "short", 0.0, np.nan)
