@@ -29,6 +29,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from nlp_eval.corpus.carryover import PLACE_COLUMNS
+from nlp_eval.corpus.texts import CONTEXT
+
 REGIONS = ("龙岗区", "宝安区", "南山区", "坪山区", "光明区", "罗湖区")
 UNIT_KINDS = (
     "文化广电旅游体育局",
@@ -412,21 +415,7 @@ def _truth(rows: list[dict], gen: _Gen) -> pd.DataFrame:
             old = row["carried_from"]
             cells.append(
                 {
-                    **{
-                        k: row[k]
-                        for k in (
-                            "doc",
-                            "layout",
-                            "suffix",
-                            "unit",
-                            "region",
-                            "year",
-                            "project",
-                            "level1",
-                            "level2",
-                            "indicator",
-                        )
-                    },
+                    **{k: row[k] for k in ("doc", "layout", "suffix", *CONTEXT)},
                     "field": f,
                     "text": row[f],
                     "kind": row[f"{f}_kind"],
@@ -442,9 +431,8 @@ def tidy(cells: pd.DataFrame) -> pd.DataFrame:
     """The tidy table (records.COLUMNS) the generated files hold."""
     from nlp_eval.records import COLUMNS
 
-    keys = ["doc", "unit", "region", "year", "project", "level1", "level2", "indicator"]
     wide = cells.pivot_table(
-        index=keys, columns="field", values="text", aggfunc="first", sort=False
+        index=list(CONTEXT), columns="field", values="text", aggfunc="first", sort=False
     )
     table = wide.reset_index()
     for column in COLUMNS:
@@ -462,20 +450,9 @@ def tidy(cells: pd.DataFrame) -> pd.DataFrame:
 def truth_carryover(cells: pd.DataFrame) -> pd.DataFrame:
     """The planted copy-forward pairs: one row per text cell copied from the previous year."""
     copied = cells[(cells["carried_from_doc"] != "") & (cells["kind"] == "text")]
-    out = copied[
-        [
-            "unit",
-            "project",
-            "level1",
-            "level2",
-            "indicator",
-            "field",
-            "year",
-            "doc",
-            "carried_from_doc",
-            "text",
-        ]
-    ].rename(columns={"year": "year_to", "doc": "doc_to", "carried_from_doc": "doc_from"})
+    out = copied[[*PLACE_COLUMNS, "year", "doc", "carried_from_doc", "text"]].rename(
+        columns={"year": "year_to", "doc": "doc_to", "carried_from_doc": "doc_from"}
+    )
     return out.assign(year_from=out["year_to"] - 1).reset_index(drop=True)
 
 

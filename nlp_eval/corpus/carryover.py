@@ -25,32 +25,19 @@ from difflib import SequenceMatcher
 import numpy as np
 import pandas as pd
 
+from nlp_eval.corpus.texts import key
+
 COPIED = 0.9
 KEPT = 0.5
 MIN_RUN = 4
 PLACE = ("unit", "_project", "level1", "level2", "_indicator", "field")
+# the place a pair is reported at (PLACE is what it is matched on)
+PLACE_COLUMNS = ("unit", "project", "level1", "level2", "indicator", "field")
 CARRYOVER_COLUMNS = (
-    "unit",
-    "project",
-    "level1",
-    "level2",
-    "indicator",
-    "field",
-    "project_from",
-    "project_to",
-    "year_from",
-    "year_to",
-    "doc_from",
-    "doc_to",
-    "source_from",
-    "source_to",
-    "carried",
-    "kept",
-    "unchanged",
-    "text_from",
-    "text_to",
-    "row_from",
-    "row_to",
+    *PLACE_COLUMNS,
+    *("project_from", "project_to", "year_from", "year_to", "doc_from", "doc_to"),
+    *("source_from", "source_to", "carried", "kept", "unchanged"),
+    *("text_from", "text_to", "row_from", "row_to"),
 )
 _YEAR = re.compile(r"(?:19|20)[0-9]{2}")
 
@@ -71,8 +58,6 @@ def _shared(earlier: str, later: str) -> int:
 
 def year_pairs(texts: pd.DataFrame) -> pd.DataFrame:
     """Every (earlier, later) pair of cells at the same place in consecutive years, with `carried`."""
-    from nlp_eval.corpus.texts import key
-
     part = texts[(texts["kind"] == "text") & texts["year"].notna()].copy()
     if part.empty:
         return pd.DataFrame(columns=list(CARRYOVER_COLUMNS))

@@ -24,6 +24,8 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from nlp_eval.corpus.texts import CONTEXT
+
 NUM_PERM = 64
 NGRAM = 3
 BANDS = 16  # 16 bands x 4 rows: a pair with Jaccard 0.6 becomes a candidate with p ≈ 0.9
@@ -167,26 +169,9 @@ def cluster_keys(keys: pd.Series, **options) -> pd.Series:
 
 
 CLUSTER_COLUMNS = (
-    "cluster",
-    "size",
-    "units",
-    "years",
-    "docs",
-    "kind",
-    "representative",
-    "doc",
-    "unit",
-    "region",
-    "year",
-    "project",
-    "project_name",
-    "level1",
-    "level2",
-    "indicator",
-    "field",
-    "source",
-    "row",
-    "text",
+    *("cluster", "size", "units", "years", "docs", "kind", "representative"),
+    *CONTEXT,
+    *("project_name", "field", "source", "row", "text"),
 )
 SHORT = 8  # characters: a cluster whose representative is shorter is a status phrase
 

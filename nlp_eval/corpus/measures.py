@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from nlp_eval import lexicon
+from nlp_eval.corpus.texts import key
 from nlp_eval.records import LABELS
 
 NGRAM = 8
@@ -74,8 +75,6 @@ def _sentence_grams(key_of_sentence: str) -> set[str]:
 
 def boilerplate_chars(texts: pd.DataFrame) -> np.ndarray:
     """Characters of each text in sentences holding an n-gram common across unit-years."""
-    from nlp_eval.corpus.texts import key
-
     sentences = [[key(s) for s in _SENTENCE.split(t)] for t in texts["text"]]
     sentences = [[s for s in ss if s] for ss in sentences]
     docs = (texts["unit"].astype(str) + "\x00" + texts["year"].astype(str)).to_numpy()

@@ -10,10 +10,10 @@ Expected shared text is marked, not dropped, so every measure can say what it le
   placeholder  ……, **, XX, the template's instruction text
   template     the template's own words (headers, indicator-tree names, a title line such as
                2021年度项目支出绩效自评表) or the row's own indicator name written into the cell
-  value        a bare value: one number with its comparator and unit (100%, ≥95%, 1处,
-               3个工作日), a bare date or deadline (2023年12月31日前, 11月底前完成) or a
-               one-character answer (是, 否); equal values in different tables are
-               coincidence, not boilerplate
+  value        a bare value: one quantity of nlp_eval.numbers with its comparator and unit
+               (100%, ≥95%, 1处, 3个工作日), a bare date or deadline (2023年12月31日前,
+               11月底前完成) or a one-character answer (是, 否); equal values in different
+               tables are coincidence, not boilerplate
   text         everything else: what clusters, carry-over and the boilerplate share use.
 Short status words (已完成, 按时完成, 达成预期指标) stay `text`: they are the boilerplate
 auditors look for. Clusters flag them as kind `short` so they can be read apart.
@@ -29,42 +29,19 @@ import pandas as pd
 
 from nlp_eval import lexicon
 from nlp_eval.io.headers import lookup
+from nlp_eval.numbers import quantities
+from nlp_eval.records import COLUMNS
 from nlp_eval.rules.kinds import UNLABELLED_LEVELS
 from nlp_eval.text import is_na, is_template, normalize, strip_prefix
 
 FIELDS = ("target", "completion")
-TEXT_COLUMNS = (
-    "row",
-    "field",
-    "doc",
-    "unit",
-    "region",
-    "year",
-    "project",
-    "project_name",
-    "level1",
-    "level2",
-    "indicator",
-    "source",
-    "text",
-    "key",
-    "kind",
-)
+# where a cell sits: the tidy table's columns from doc to indicator
+CONTEXT = COLUMNS[: COLUMNS.index("indicator") + 1]
+TEXT_COLUMNS = ("row", "field", *CONTEXT, "project_name", "source", "text", "key", "kind")
 
 _NOT_KEY = re.compile(r"[\s\W_]+", re.UNICODE)
-_COMPARATOR = (
-    r"(?:≥|≤|>=|<=|>|<|=|＞|＜|﹦|≧|≦|═|不低于|不少于|不高于|不超过|不大于|不小于|达到"
-    r"|大于或等于|小于或等于|大于等于|小于等于|大于|小于|低于|高于|约)?"
-)
-_NUMBER = r"[0-9０-９]+(?:[.．][0-9]+)?"
-_BARE_VALUE = re.compile(
-    rf"^{_COMPARATOR}{_NUMBER}(?:[-~～—至]{_NUMBER})?\s*(?:%|％|[^\s0-9]{{0,4}}?)(?:以上|以下|以内|内)?$"
-)
-# a bare date or deadline: 2023年12月31日前, 11月底前完成, 2023/11/30
-_BARE_DATE = re.compile(
-    r"^(?:20[0-9]{2}(?:年|[/.-]))?(?:[0-9]{1,2}(?:月|[/.-]))(?:[0-9]{1,2}日?)?(?:份|底|末|中旬|上旬|下旬)?"
-    r"(?:前|以前|之前)?(?:完成)?$"
-)
+# what may follow a bare deadline: 11月底前完成
+_VALUE_TAILS = frozenset({"", "完成"})
 _TITLE = re.compile(r"(?:自评表|申报表|目标表|评价表)$")  # a table's title line
 
 
@@ -80,11 +57,20 @@ def _kind(text: str, text_key: str, own_names: frozenset[str]) -> str:
         return "placeholder" if text.strip() else "empty"
     if text_key in _template_keys() or text_key in own_names or _TITLE.search(text_key):
         return "template"
-    # a value with a copy prefix (完成≥100%) is still a bare value
-    plain = strip_prefix(text) or normalize(text)
-    if len(text_key) == 1 or _BARE_VALUE.match(plain) or _BARE_DATE.match(plain):
+    if len(text_key) == 1 or _is_bare_value(text):
         return "value"
     return "text"
+
+
+def _is_bare_value(text: str) -> bool:
+    """One quantity or date (nlp_eval.numbers) and nothing else: 100%, ≥95%, 3个工作日, 11月底前完成."""
+    # a value with a copy prefix (完成≥100%) is still a bare value
+    plain = strip_prefix(text) or normalize(text)
+    found = quantities(plain)
+    if len(found) != 1:
+        return False
+    start, end = found[0].span
+    return key(plain[:start] + plain[end:]) in _VALUE_TAILS
 
 
 def project_names(table: pd.DataFrame) -> pd.Series:
@@ -145,7 +131,7 @@ def texts(table: pd.DataFrame, fields: tuple[str, ...] = FIELDS) -> pd.DataFrame
             }
         )
         source = "source" if field == "completion" else "target_source"
-        for column in ("doc", "unit", "region", "year", "project", "level1", "level2", "indicator"):
+        for column in CONTEXT:
             frame[column] = part[column].to_numpy() if column in part else ""
         frame["source"] = part[source].to_numpy() if source in part else ""
         frame["project_name"] = names[present].to_numpy()
