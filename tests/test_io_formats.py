@@ -157,7 +157,9 @@ def test_tidy_file_is_read_as_is():
     assert list(t["year"]) == [2022, 2022, 2022]
     assert t["weight"].iloc[0] == 10 and pd.isna(t["weight"].iloc[2])
     assert (t["confidence"] == 1).all() and (t["region"] == "").all()
-    assert set(result.unplaced["reason"]) == {"column 'label' is not a tidy-table column"}
+    # its label column is kept, renamed so lint's own label never overwrites it
+    assert list(t.columns)[-1] == "input_label" and result.unplaced.empty
+    assert (t["input_label"] != "").all()
 
 
 def test_text_columns_are_strings_never_nan():
@@ -193,3 +195,66 @@ def test_bundled_corpus_reads_without_errors():
     goals = projects[projects["level1"] == "总体"]
     assert goals["project"].is_unique and goals["project"].isin(set(decl["project"])).mean() > 0.9
     assert (decl["unit"] != "").mean() > 0.75  # joined from projects.tsv by 项目编码
+
+
+def _write_csv(path: Path, rows: list[list[str]]) -> Path:
+    import csv
+
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    return path
+
+
+def test_tidy_extra_columns_kept_in_input_order_after_the_columns(tmp_path):
+    path = _write_csv(
+        tmp_path / "mine.csv",
+        [
+            ["批次", "Target", "completion", "label", "note", "codes", "审核人", "审核人", ""],
+            ["A1", "≥60场", "64场", "specific", "复核过", "V001", "张", "李", ""],
+            ["A2", "按时", "", "missing", "", "", "", "王", "孤"],
+        ],
+    )
+    result = read_files([path])
+    t = result.table
+    from nlp_eval.records import COLUMNS
+
+    extras = ["批次", "input_label", "input_codes", "审核人", "审核人_2"]
+    assert list(t.columns) == [*COLUMNS, *extras]
+    assert list(t["target"]) == ["≥60场", "按时"] and list(t["note"]) == ["复核过", ""]
+    assert list(t["input_label"]) == ["specific", "missing"]
+    assert list(t["审核人_2"]) == ["李", "王"] and list(t["审核人"]) == ["张", ""]
+    # a cell beyond the header is the only one left over
+    assert list(zip(result.unplaced["text"], result.unplaced["reason"], strict=True)) == [
+        ("孤", "no header")
+    ]
+
+
+def test_tidy_files_with_different_extra_columns_concatenate(tmp_path):
+    a = _write_csv(
+        tmp_path / "a.csv", [["target", "completion", "label"], ["10期", "10期", "copy"]]
+    )
+    b = _write_csv(tmp_path / "b.csv", [["target", "completion", "来源"], ["5处", "6处", "年报"]])
+    c = tmp_path / "c.tsv"
+    c.write_text("indicator\ttarget\tcompletion\n期数\t3期\t3期\n", encoding="utf-8")
+    t = read_files([a, b, c]).table
+    assert list(t.columns)[-2:] == ["input_label", "来源"]
+    assert list(t["input_label"]) == ["copy", "", ""] and list(t["来源"]) == ["", "年报", ""]
+    assert not t[["input_label", "来源"]].isna().any().any()
+
+
+def test_lint_keeps_the_input_label_beside_its_own(tmp_path):
+    from nlp_eval.io.tidy import RESERVED
+    from nlp_eval.lint import LINT_COLUMNS, lint
+
+    assert set(LINT_COLUMNS) <= set(RESERVED)
+    path = _write_csv(
+        tmp_path / "gold.csv",
+        [
+            ["indicator", "target", "completion", "label", "label_score"],
+            ["学员满意度", "≥90%", "", "missing", "0.5"],
+        ],
+    )
+    out = lint(read_files([path]).table).table
+    assert out["input_label"].iloc[0] == "missing" and out["input_label_score"].iloc[0] == "0.5"
+    assert out["label"].iloc[0] in ("missing", "vague", "na", "specific", "copy", "restate")
+    assert list(out.columns).count("label") == 1

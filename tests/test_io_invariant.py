@@ -9,6 +9,7 @@ import pytest
 
 from nlp_eval.io import read_files
 from nlp_eval.io.grids import read_grids
+from nlp_eval.records import COLUMNS
 
 HERE = Path(__file__).parent
 FILES = sorted(
@@ -40,8 +41,10 @@ def test_every_cell_is_placed_consumed_or_unplaced(path):
     t = result.table
     # texts of the table rows that came from each input row (sheet, row), via source/target_source
     by_row: dict[tuple[str, int], list[str]] = {}
-    for rec in t.itertuples(index=False):
-        texts = [getattr(rec, col) for col in TEXT_FIELDS]
+    # a tidy input's own columns (label, 备注 …) follow COLUMNS
+    extra = t[[c for c in t.columns if c not in COLUMNS]].to_numpy(dtype=str).tolist()
+    for rec, extra_texts in zip(t.itertuples(index=False), extra, strict=True):
+        texts = [getattr(rec, col) for col in TEXT_FIELDS] + extra_texts
         texts += [] if pd.isna(rec.year) else [str(rec.year)]
         texts += [
             f"{getattr(rec, col):g}"

@@ -1,7 +1,8 @@
 """Read self-evaluation tables (xlsx, xls, docx, csv/tsv, html) into the tidy table.
 
 Contract: read_files(paths) -> ReadResult with
-  table     DataFrame with columns records.COLUMNS, one row per pair, in input order
+  table     DataFrame with columns records.COLUMNS, one row per pair, in input order; then the
+            extra columns of tidy inputs (see io.tidy), text, "" where a file lacks them
   unplaced  DataFrame [file, sheet, row, column, text, reason]: non-empty cells not placed
   problems  one line per file that could not be read ("path: reason"); the batch goes on
   consumed  DataFrame [file, sheet, row, column, text, role]: header, title, category-label
@@ -14,7 +15,7 @@ from __future__ import annotations
 import io as _io
 import math
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -69,8 +70,9 @@ def empty_table() -> pd.DataFrame:
     return _frame([])
 
 
-def _frame(rows: list[dict]) -> pd.DataFrame:
-    # Text columns are "" when absent (never NaN), floats NaN, year a nullable integer.
+def _frame(rows: list[dict], extra_columns: Sequence[str] = ()) -> pd.DataFrame:
+    # Text columns are "" when absent (never NaN), floats NaN, year a nullable integer;
+    # a tidy input's extra columns are text, "" in rows of files that lack them.
     data = {}
     for col in COLUMNS:
         if col in TEXT_COLUMNS:
@@ -84,7 +86,9 @@ def _frame(rows: list[dict]) -> pd.DataFrame:
             data[col] = pd.Series(
                 [math.nan if v is None or v == "" else float(v) for v in vals], dtype=float
             )
-    return pd.DataFrame(data, columns=list(COLUMNS))
+    for col in extra_columns:
+        data[col] = pd.Series([str(r.get(col) or "") for r in rows], dtype=object)
+    return pd.DataFrame(data, columns=[*COLUMNS, *extra_columns])
 
 
 def _expand(paths: Iterable[str | Path]) -> list[Path]:
@@ -124,6 +128,7 @@ def read_files(paths: Iterable[str | Path]) -> ReadResult:
     consumed: list[tuple] = []
     problems: list[str] = []
     files_read = 0
+    extra_columns: dict[str, None] = {}  # ordered set: first seen, first placed
     for path in _expand(paths):
         try:
             sinks = read_file(path)
@@ -135,9 +140,10 @@ def read_files(paths: Iterable[str | Path]) -> ReadResult:
             rows.extend(sink.rows)
             unplaced.extend(sink.unplaced)
             consumed.extend(sink.consumed)
+            extra_columns.update(dict.fromkeys(sink.extra_columns))
     _units_by_code(rows)
     return ReadResult(
-        table=_frame(rows),
+        table=_frame(rows, list(extra_columns)),
         unplaced=pd.DataFrame(unplaced, columns=list(UNPLACED_COLUMNS)),
         problems=problems,
         files_read=files_read,

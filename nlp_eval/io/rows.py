@@ -122,6 +122,8 @@ class Sink:
     rows: list[dict] = field(default_factory=list)
     unplaced: list[tuple] = field(default_factory=list)
     consumed: list[tuple] = field(default_factory=list)
+    # a tidy input's own columns beyond COLUMNS (label, 备注 …), in input order
+    extra_columns: list[str] = field(default_factory=list)
 
     def src(self, r: int, c: int) -> str:
         """file:sheet:row:column of a 0-based cell, 1-based in the string."""

@@ -1,4 +1,8 @@
-"""Tidy files: a CSV/TSV/sheet that already has `target` and `completion` columns, read as is."""
+"""Tidy files: a CSV/TSV/sheet that already has `target` and `completion` columns, read as is.
+
+Columns named like COLUMNS (any case) fill them; the file's other columns (label, 备注, a
+researcher's own codes) are kept after COLUMNS as text, under their header as written.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,11 @@ from nlp_eval.io.rows import Sink, number
 from nlp_eval.records import COLUMNS
 
 NUMERIC = ("weight", "points", "value", "confidence")
+# The columns lint adds to the table (nlp_eval.lint.LINT_COLUMNS): an input column of that
+# name is kept as input_<name>, so a gold label read from a labelled file is never
+# overwritten by lint's own label.
+RESERVED = ("label", "label_score", "codes")
+RESERVED_PREFIX = "input_"
 
 
 def tidy_header(grid: Grid) -> int | None:
@@ -18,8 +27,30 @@ def tidy_header(grid: Grid) -> int | None:
     return None
 
 
+def extra_column_names(header: list[str]) -> dict[int, str]:
+    """Column index -> output name of the header cells that are not COLUMNS.
+
+    Reserved names get the input_ prefix; a name met twice gets _2, _3 … so no cell is dropped.
+    """
+    out: dict[int, str] = {}
+    taken = set(COLUMNS)
+    for c, text in enumerate(header):
+        name = text.strip()
+        if not name or name.lower() in COLUMNS:
+            continue
+        if name.lower() in RESERVED:
+            name = RESERVED_PREFIX + name
+        unique, n = name, 1
+        while unique.lower() in taken:
+            n += 1
+            unique = f"{name}_{n}"
+        taken.add(unique.lower())
+        out[c] = unique
+    return out
+
+
 def read_tidy(grid: Grid, sink: Sink) -> None:
-    """Keep the known COLUMNS as written, fill the others; other columns' cells go to unplaced."""
+    """Keep the known COLUMNS as written, fill the others, keep the file's extra columns."""
     h = tidy_header(grid)
     assert h is not None
     names = [c.strip().lower() for c in grid.rows[h]]
@@ -27,6 +58,8 @@ def read_tidy(grid: Grid, sink: Sink) -> None:
         if text:
             sink.consume(h, c, text, "header")
     index = {name: c for c, name in enumerate(names) if name in COLUMNS}
+    extras = extra_column_names(grid.rows[h])
+    sink.extra_columns.extend(extras.values())
     completion_col = index["completion"]
     for r in range(h + 1, len(grid.rows)):
         cells = grid.rows[r]
@@ -37,9 +70,13 @@ def read_tidy(grid: Grid, sink: Sink) -> None:
         for c, text in enumerate(cells):
             if not text:
                 continue
+            if c in extras:
+                row[extras[c]] = text
+                continue
             name = names[c] if c < len(names) else ""
             if name not in index or index[name] != c:
-                sink.unplace(r, c, text, f"column '{name or c + 1}' is not a tidy-table column")
+                why = f"another column is also named '{name}'" if name else "no header"
+                sink.unplace(r, c, text, why)
                 continue
             if name in NUMERIC:
                 value = number(text)
