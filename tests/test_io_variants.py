@@ -896,3 +896,50 @@ def test_blank_weight_is_not_filled_with_the_category_weight(tmp_path):
     assert pairs["weight"].isna().iloc[1]
     assert "the category's weight is 25" in pairs["note"].iloc[1]
     assert pairs["note"].iloc[2] == ""
+
+
+# number formats as Chinese Excel writes them: padding, colours, currency, literal text
+DISPLAY_FORMATS = [
+    ("General", 92.8, "92.8"),
+    ("General", 0.1 + 0.2, "0.3"),
+    ("0.00", 92.8, "92.80"),
+    ("0.00_ ", 92.8, "92.80"),
+    ("#,##0.00_);[Red]\\(#,##0.00\\)", 1234.5, "1,234.50"),
+    ('"￥"#,##0.00', 1234.5, "1,234.50"),
+    ('0.00"万元"', 12.5, "12.50"),
+    ("[$-804]0.0", 12.25, "12.3"),  # Excel rounds the decimal digits half away from zero
+    ("0.00", 2.675, "2.68"),
+    ("#,##0", -1234.5, "-1,235"),
+    ("0_ ", 3, "3"),
+    ("0.00%_ ", 0.928, "92.80%"),
+]
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".xls"])
+def test_number_formats_with_padding_and_literals_read_as_displayed(tmp_path, suffix):
+    path = tmp_path / f"formats{suffix}"
+    header = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值"]
+    if suffix == ".xlsx":
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.append(["项目名称", "预算执行"])
+        ws.append(header)
+        for i, (fmt, value, _) in enumerate(DISPLAY_FORMATS, start=3):
+            ws.append(["产出指标", "数量指标", f"指标{i}", "见表", value])
+            ws.cell(i, 5).number_format = fmt
+        wb.save(path)
+    else:
+        xlwt = pytest.importorskip("xlwt")
+        wb = xlwt.Workbook(encoding="utf-8")
+        ws = wb.add_sheet("表1")
+        for c, text in enumerate(["项目名称", "预算执行"]):
+            ws.write(0, c, text)
+        for c, text in enumerate(header):
+            ws.write(1, c, text)
+        for i, (fmt, value, _) in enumerate(DISPLAY_FORMATS, start=2):
+            for c, text in enumerate(["产出指标", "数量指标", f"指标{i + 1}", "见表"]):
+                ws.write(i, c, text)
+            ws.write(i, 4, value, xlwt.easyxf(num_format_str=fmt))
+        wb.save(str(path))
+    t = read(path)
+    assert list(t["completion"]) == [shown for _, _, shown in DISPLAY_FORMATS]

@@ -15,12 +15,17 @@ import warnings
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
 from html.parser import HTMLParser
 from pathlib import Path
 
 from nlp_eval.errors import ReadError
 
 _FIXED = re.compile(r"^(#,##)?0(?:\.(0+))?$")
+# parts of a number format that change no digit: padding (_x), fill (*x), escaped or quoted
+# literals, [Red]/[$-804] tags, currency signs, spaces (0.00_ and #,##0.00_);[Red](…) are what
+# Chinese Excel writes by default)
+_FORMAT_DECOR = re.compile(r'_.|\*.|\\.|"[^"]*"|\[[^\]]*\]|[\s¥￥$]')
 BINARY_MAGIC = (
     (b"PK\x03\x04", "a zip container such as .xlsx/.docx"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an OLE2 file such as .xls/.doc"),
@@ -104,17 +109,27 @@ def read_delimited(path: Path) -> list[Grid]:
 # ------------------------------------------------------------------ workbooks
 
 
+def _rounded(value: Decimal, decimals: int, *, grouping: bool) -> str:
+    """Fixed decimals rounded half away from zero on the decimal digits, as Excel shows them.
+
+    Python's float formatting rounds the binary value half to even (12.25 -> 12.2, 2.675 ->
+    2.67); Excel shows 12.3 and 2.68.
+    """
+    shown = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    return f"{shown:{',' if grouping else ''}f}"
+
+
 def _number_text(value: float | int, number_format: str = "") -> str:
     """A numeric cell as a person reads it: 100% for 1.0 formatted as percent, 7.78 not 7.780000001."""
     if "%" in number_format:
         decimals = 0
         if "." in number_format:
             decimals = len(number_format.split(".", 1)[1].split("%", 1)[0].strip("_)"))
-        return f"{value * 100:.{decimals}f}%"
-    fixed = _FIXED.match(number_format.split(";", 1)[0])
+        return _rounded(Decimal(repr(value)) * 100, decimals, grouping=False) + "%"
+    fixed = _FIXED.match(_FORMAT_DECOR.sub("", number_format.split(";", 1)[0]))
     if fixed:  # 0.00 / #,##0.00: the digits the reader of the sheet sees
         decimals = len(fixed.group(2) or "")
-        return f"{value:{',' if fixed.group(1) else ''}.{decimals}f}"
+        return _rounded(Decimal(repr(value)), decimals, grouping=bool(fixed.group(1)))
     if isinstance(value, float):
         if value.is_integer():
             return str(int(value))
