@@ -251,7 +251,8 @@ class _Gen:
 def _target(gen: _Gen, level2: str, topic: str) -> tuple[str, str, str, str]:
     """(indicator name, target text, kind, group) of one slot.
 
-    Satisfaction targets come from three stock phrases: real boilerplate, one group each.
+    Satisfaction targets come from three stock phrases naming a value (服务对象满意度≥90%):
+    a named value, expected shared text like 100%, not boilerplate.
     """
     r = gen.rng
     if level2 == "数量":
@@ -264,8 +265,7 @@ def _target(gen: _Gen, level2: str, topic: str) -> tuple[str, str, str, str]:
         text = f"{r.randint(6, 12)}月底前{r.choice(VERBS)}{r.choice(STREETS)}{topic}{r.choice(OBJECTS)}"
         return f"{topic}完成及时率", text, "text", ""
     if level2 == "满意度":
-        text = r.choice(SATISFACTION)
-        return "服务对象满意度", text, "text", gen.family(f"satisfaction:{text}")
+        return "服务对象满意度", r.choice(SATISFACTION), "value", ""
     text = (
         f"{r.choice(EFFECTS)}{r.choice(STREETS)}{topic}{r.choice(GOODS)}，"
         f"{r.choice(ADVERBS)}{r.choice(EFFECTS)}{r.choice(GOODS)}"
@@ -285,8 +285,7 @@ def _completion(gen: _Gen, label: str, level2: str, target: str, topic: str) -> 
     if label == "copy":
         return r.choice(("", "已", "完成", "进一步")) + target, "text"
     if label == "restate":
-        text = r.choice(RESTATE).format(v=r.choice((90, 95)))
-        return text, "text" if text.startswith("满意度") else "value"
+        return r.choice(RESTATE).format(v=r.choice((90, 95))), "value"
     if label == "vague":
         return r.choice(STATUS), "text"
     return r.choice(("", "……", "**")), "missing"

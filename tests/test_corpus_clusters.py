@@ -72,6 +72,14 @@ def test_exact_duplicates_collapse_before_lsh():
 
 def test_expected_shared_text_is_not_boilerplate():
     cells = ["不适用", "本项目不涉及经济效益指标", "100%", "≥95%", "……", "社会效益指标", "/"]
+    # a value naming what it measures, or counting a noun, is still one value
+    cells += [
+        "群众满意度达到90%以上",
+        "读者满意度≧90%",
+        "验收合格率100%",
+        "13个社区",
+        "11月底前完成",
+    ]
     table = tidy(
         [
             {"doc": f"d{i}", "project": f"p{i}", "target": t, "completion": t}
@@ -82,6 +90,22 @@ def test_expected_shared_text_is_not_boilerplate():
     kinds = texts(table)["kind"]
     assert "text" not in set(kinds)
     assert boilerplate_clusters(texts(table)).empty
+
+
+def test_template_grades_are_status_phrases_not_sentence_clusters():
+    # the national template's three grades (lexicons/vague_status.txt), however long
+    table = tidy(
+        [
+            {"doc": f"d{i}", "project": f"p{i}", "completion": text}
+            for i in range(6)
+            for text in ("部分达成预期指标并具有一定效果", "组织区内30家文化企业参展云上文博会")
+        ]
+    )
+    heads = (
+        boilerplate_clusters(texts(table)).drop_duplicates("cluster").set_index("representative")
+    )
+    assert heads.loc["部分达成预期指标并具有一定效果", "kind"] == "short"
+    assert heads.loc["组织区内30家文化企业参展云上文博会", "kind"] == "text"
 
 
 def test_text_repeated_inside_one_project_is_not_a_cluster():

@@ -59,6 +59,17 @@ class CorpusResult:
                 unchanged=int(copied["unchanged"].sum()) if len(copied) else 0,
             )
         ]
+        short = heads[heads["kind"] == "short"].head(8)
+        if len(short):
+            lines.append(
+                words["short"]
+                + words["sep"].join(
+                    f"{_clip(r, 12)} ×{n}"
+                    for r, n in zip(short["representative"], short["size"], strict=True)
+                )
+            )
+        if (heads["kind"] == "text").any():
+            lines.append(words["text"])
         for _, row in heads[heads["kind"] == "text"].head(5).iterrows():
             lines.append(
                 words["cluster"].format(
@@ -70,7 +81,10 @@ class CorpusResult:
                     text=_clip(row["representative"]),
                 )
             )
-        for _, row in self.measures[self.measures["level"] == "year"].iterrows():
+        by_year = self.measures[self.measures["level"] == "year"]
+        if len(by_year):
+            lines.append(words["years"])
+        for _, row in by_year.iterrows():
             lines.append(
                 words["year"].format(
                     year=row["year"],
@@ -86,7 +100,11 @@ _SUMMARY = {
     "zh": {
         "head": "{pairs} 对指标，{texts} 条文本；雷同文本簇 {clusters} 个（其中简短状态语 {short} 个），"
         "共 {members} 条；逐年照搬 {copied} 对（一字未改 {unchanged} 对）",
+        "short": "最常见的简短状态语：",
+        "sep": "，",
+        "text": "最大的雷同句簇（编号对应 clusters.csv 的 cluster 列）：",
         "cluster": "  #{cluster} ×{size} 条{field}（{units} 个单位，{years} 个年度）：{text}",
+        "years": "按年度（套话占比 = 含常见 8 字串的句子所占字数比例，见 README）：",
         "year": "  {year}年：套话占比 {boilerplate}，具体性 {specificity}，沿用上年 {stickiness}",
         "target": "目标",
         "completion": "完成情况",
@@ -95,7 +113,12 @@ _SUMMARY = {
         "head": "{pairs} pairs, {texts} texts; {clusters} boilerplate clusters ({short} of short "
         "status phrases) holding {members} texts; {copied} pairs copied forward "
         "({unchanged} unchanged)",
+        "short": "Most frequent short status phrases: ",
+        "sep": ", ",
+        "text": "Largest sentence clusters (numbers are the cluster column of clusters.csv):",
         "cluster": "  #{cluster} x{size} {field}s ({units} units, {years} years): {text}",
+        "years": "By year (boilerplate = share of characters in sentences holding a common "
+        "8-character string, see README):",
         "year": "  {year}: boilerplate {boilerplate}, specificity {specificity}, "
         "stickiness {stickiness}",
         "target": "target",

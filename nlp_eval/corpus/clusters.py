@@ -18,13 +18,15 @@ Method (scales near-linearly):
 from __future__ import annotations
 
 import re
+from functools import cache
 
 import numpy as np
 import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from nlp_eval.corpus.texts import CONTEXT
+from nlp_eval import lexicon
+from nlp_eval.corpus.texts import CONTEXT, key
 
 NUM_PERM = 64
 NGRAM = 3
@@ -176,12 +178,19 @@ CLUSTER_COLUMNS = (
 SHORT = 8  # characters: a cluster whose representative is shorter is a status phrase
 
 
+@cache
+def _status_keys() -> frozenset[str]:
+    """Whole-cell status words and grades (lexicons/vague_status.txt: 部分达成预期指标并具有一定效果)."""
+    return frozenset(key(w) for w in lexicon.words("vague_status.txt"))
+
+
 def boilerplate_clusters(texts: pd.DataFrame, *, min_size: int = 2, **options) -> pd.DataFrame:
     """One row per member of every cluster of near-identical texts spanning several projects.
 
     `texts` is `nlp_eval.corpus.texts.texts(table)`; only kind `text` is clustered, each field
     on its own (a completion equal to its own target is a copy, not boilerplate). Clusters are
-    numbered from 1 by size, largest first.
+    numbered from 1 by size, largest first; kind `short` marks status phrases and grades
+    (under SHORT characters, or in lexicons/vague_status.txt), `text` the sentence templates.
     """
     parts = []
     for field, part in texts[texts["kind"] == "text"].groupby("field", sort=True):
@@ -212,7 +221,8 @@ def boilerplate_clusters(texts: pd.DataFrame, *, min_size: int = 2, **options) -
     stats = stats[(stats["size"] >= min_size) & (stats["places"] >= 2)]
     stats = stats.sort_values(["size", "units", "representative"], ascending=[False, False, True])
     stats["cluster"] = range(1, len(stats) + 1)
-    stats["kind"] = np.where(stats["representative"].str.len() < SHORT, "short", "text")
+    status = stats["representative"].map(lambda text: key(text) in _status_keys()).astype(bool)
+    stats["kind"] = np.where((stats["representative"].str.len() < SHORT) | status, "short", "text")
     out = members.drop(columns="kind").join(stats.drop(columns="places"), on="_group", how="inner")
     out = out.sort_values(["cluster", "year", "doc", "row"], kind="stable", ignore_index=True)
     return out[list(CLUSTER_COLUMNS)]

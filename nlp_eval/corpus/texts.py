@@ -40,8 +40,11 @@ CONTEXT = COLUMNS[: COLUMNS.index("indicator") + 1]
 TEXT_COLUMNS = ("row", "field", *CONTEXT, "project_name", "source", "text", "key", "kind")
 
 _NOT_KEY = re.compile(r"[\s\W_]+", re.UNICODE)
-# what may follow a bare deadline: 11月底前完成
-_VALUE_TAILS = frozenset({"", "完成"})
+# a bare value may name what it measures before it (读者满意度≥90%, 验收合格率100%) and a
+# counted noun or 完成 after it (13个社区, 11月底前完成): still one value, not a sentence
+_TAIL_CHARS = 2
+_METRIC_CHARS = 16
+_METRIC_ENDS = ("率", "度")
 _TITLE = re.compile(r"(?:自评表|申报表|目标表|评价表)$")  # a table's title line
 
 
@@ -57,20 +60,35 @@ def _kind(text: str, text_key: str, own_names: frozenset[str]) -> str:
         return "placeholder" if text.strip() else "empty"
     if text_key in _template_keys() or text_key in own_names or _TITLE.search(text_key):
         return "template"
-    if len(text_key) == 1 or _is_bare_value(text):
+    if len(text_key) == 1 or _is_bare_value(text, own_names):
         return "value"
     return "text"
 
 
-def _is_bare_value(text: str) -> bool:
-    """One quantity or date (nlp_eval.numbers) and nothing else: 100%, ≥95%, 3个工作日, 11月底前完成."""
+def _is_bare_value(text: str, own_names: frozenset[str]) -> bool:
+    """One quantity or date (nlp_eval.numbers), at most named: 100%, 3个工作日, 满意度≥90%."""
     # a value with a copy prefix (完成≥100%) is still a bare value
     plain = strip_prefix(text) or normalize(text)
     found = quantities(plain)
     if len(found) != 1:
         return False
     start, end = found[0].span
-    return key(plain[:start] + plain[end:]) in _VALUE_TAILS
+    before, after = key(plain[:start]), key(plain[end:])
+    named = (
+        not before
+        or any(before in name for name in own_names)
+        or (len(before) <= _METRIC_CHARS and before.endswith(_METRIC_ENDS))
+    )
+    return named and len(after) <= _TAIL_CHARS
+
+
+def _decoded(column: pd.Series) -> pd.Series:
+    """Cell text as str, with a literal \\n read as the line break it stands for.
+
+    Some exports write in-cell line breaks as the two characters \\n (the Songgang TSVs), and
+    the reader keeps cells as written: left alone, the "n" would join the comparison key.
+    """
+    return column.fillna("").astype(str).str.replace("\\n", "\n", regex=False)
 
 
 def project_names(table: pd.DataFrame) -> pd.Series:
@@ -102,19 +120,20 @@ def texts(table: pd.DataFrame, fields: tuple[str, ...] = FIELDS) -> pd.DataFrame
     frames = []
     names = project_names(table)
     pairs = pair_rows(table)
+    table = table.assign(
+        **{c: _decoded(table[c]) for c in (*fields, "project", "level2", "indicator") if c in table}
+    )
     for field in fields:
         if field not in table.columns:
             continue
-        # exports that write in-cell line breaks as the two characters \n (the Songgang TSVs)
-        # reach us as read: a literal "\n" would glue "n" to the key and hide a bare date
-        col = table[field].fillna("").astype(str).str.replace("\\n", "\n", regex=False)
+        col = table[field]
         present = (col.str.strip() != "") & pairs
         part = table.loc[present]
         cells = col[present]
         keys = [key(t) for t in cells]
         own = zip(
-            part.get("indicator", pd.Series("", index=part.index)).fillna("").astype(str),
-            part.get("level2", pd.Series("", index=part.index)).fillna("").astype(str),
+            part.get("indicator", pd.Series("", index=part.index)),
+            part.get("level2", pd.Series("", index=part.index)),
             strict=True,
         )
         kinds = [
