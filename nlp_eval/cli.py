@@ -57,15 +57,22 @@ def read(
             help="Also write the cells not placed in the table (CSV with position and reason).",
         ),
     ] = None,
+    safe: Annotated[
+        bool,
+        typer.Option(
+            "--safe/--raw",
+            help="csv for Excel: prefix ' to cells starting with = + - @ (default: exact text).",
+        ),
+    ] = False,
 ) -> None:
     """Read tables into the tidy table: one row per target/completion pair."""
     from nlp_eval.io import read_files, write_table
 
     with _one_line_errors():
         result = read_files(files)
-        write_table(result.table, fmt.value, out or sys.stdout)
+        write_table(result.table, fmt.value, out or sys.stdout, safe=safe)
         if unplaced is not None:
-            write_table(result.unplaced, "csv", unplaced)
+            write_table(result.unplaced, "csv", unplaced, safe=safe)
     typer.echo(result.summary(), err=True)
     for problem in result.problems:
         typer.echo(f"nlp-eval: error: {problem}", err=True)

@@ -150,3 +150,43 @@ def test_workbook_suffix_holding_html_or_text(tmp_path):
     assert result.files_read == 2
     assert set(result.table["doc"]) == {"web_export", "text_export"}
     assert (result.table["level1"] == "产出").sum() == 8  # 4 + 4 pairs
+
+
+def _sichuan_csv(tmp_path: Path) -> Path:
+    # Sichuan 指标性质 "=" joined to its value: "=100%" is data as written
+    path = tmp_path / "sichuan.csv"
+    path.write_text(
+        "项目名称,乡村客运补贴\n"
+        "一级指标,二级指标,三级指标,指标性质,指标值,度量单位,实际完成值\n"
+        "产出指标,质量指标,车辆安检合格率,=,100,%,=100%\n"
+        "产出指标,数量指标,补贴车辆,≥,40,辆,+2辆 @超额\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def test_read_csv_is_exact_by_default_and_reads_back(tmp_path):
+    out = tmp_path / "pairs.csv"
+    assert run(str(_sichuan_csv(tmp_path)), "-o", str(out)).exit_code == 0
+    table = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert list(table["target"]) == ["=100%", "≥40辆"]
+    assert list(table["completion"]) == ["=100%", "+2辆 @超额"]
+    # the csv is a tidy file: read back, the same text
+    again = read_files([out]).table
+    assert list(again["target"]) == ["=100%", "≥40辆"]
+
+
+def test_read_safe_neutralises_formula_cells_for_excel(tmp_path):
+    out = tmp_path / "pairs.csv"
+    result = run(str(_sichuan_csv(tmp_path)), "--safe", "-o", str(out))
+    assert result.exit_code == 0
+    table = pd.read_csv(out, dtype=str, keep_default_na=False)
+    assert list(table["target"]) == ["'=100%", "≥40辆"]
+    assert list(table["completion"]) == ["'=100%", "'+2辆 @超额"]
+    # numbers stay numbers; jsonl is never rewritten
+    assert table["confidence"].iloc[0] == "1.0"
+    jsonl = tmp_path / "pairs.jsonl"
+    assert (
+        run(str(_sichuan_csv(tmp_path)), "--safe", "-f", "jsonl", "-o", str(jsonl)).exit_code == 0
+    )
+    assert json.loads(jsonl.read_text(encoding="utf-8").splitlines()[0])["target"] == "=100%"

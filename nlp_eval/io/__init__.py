@@ -212,8 +212,19 @@ def _read_file(path: Path) -> list[Sink]:
     return sinks
 
 
-def write_table(table: pd.DataFrame, fmt: str, out: Path | IO[str]) -> None:
-    """Write the tidy table as csv, jsonl or parquet to a path or a text stream."""
+def write_table(table: pd.DataFrame, fmt: str, out: Path | IO[str], *, safe: bool = False) -> None:
+    """Write the tidy table as csv, jsonl or parquet to a path or a text stream.
+
+    The table is data and is written exactly by default; safe=True neutralises csv text cells
+    that a spreadsheet would run as a formula (= + - @ …, see nlp_eval.safe) for opening in Excel.
+    """
+    if safe and fmt == "csv":
+        from nlp_eval.safe import cell
+
+        table = table.copy()
+        for col in table.columns:
+            if table[col].dtype == object:
+                table[col] = table[col].map(cell)
     try:
         if fmt == "parquet":
             if not isinstance(out, Path):
