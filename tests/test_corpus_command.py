@@ -122,3 +122,11 @@ def test_bad_output_and_empty_input_are_one_line_errors(tmp_path):
     empty.mkdir()
     result = runner.invoke(app, ["corpus", str(empty), "-o", str(tmp_path / "out")])
     assert result.exit_code == 2 and "no pairs" in result.output
+
+
+def test_chart_labels_fall_back_to_ascii_without_a_cjk_font():
+    from nlp_eval.corpus.charts import group_labels
+
+    names = ["深圳市宝安区松岗街道党建服务中心", "", "Unit A"]
+    assert group_labels(names, "unit", cjk=True) == [names[0], "(no unit)", "Unit A"]
+    assert group_labels(names, "unit", cjk=False) == ["unit #1", "(no unit)", "Unit A"]
