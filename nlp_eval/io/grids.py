@@ -16,6 +16,7 @@ import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from decimal import Context as DecimalContext
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -115,7 +116,11 @@ def _rounded(value: Decimal, decimals: int, *, grouping: bool) -> str:
     Python's float formatting rounds the binary value half to even (12.25 -> 12.2, 2.675 ->
     2.67); Excel shows 12.3 and 2.68.
     """
-    shown = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+    # the precision of a context wide enough for any float Excel holds (up to ~1e308)
+    wide = DecimalContext(prec=400)
+    shown = value.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP, context=wide)
+    if shown.is_zero():
+        shown = abs(shown)  # -0.001 under 0.00 shows 0.00, not -0.00
     return f"{shown:{',' if grouping else ''}f}"
 
 
