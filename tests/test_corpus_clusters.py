@@ -92,6 +92,18 @@ def test_expected_shared_text_is_not_boilerplate():
     assert boilerplate_clusters(texts(table)).empty
 
 
+def test_an_indicator_name_written_as_text_is_template():
+    # a wide table (no 三级指标) writes 服务对象满意度 as its target; a long table names it
+    rows = [{"doc": "a", "project": "p", "indicator": "服务对象满意度", "target": "≥90%"}]
+    rows += [{"doc": f"w{i}", "project": f"q{i}", "target": "服务对象满意度"} for i in range(4)]
+    rows += [{"doc": f"w{i}", "project": f"q{i}", "target": "及时"} for i in range(4)]
+    rows.append({"doc": "b", "project": "r", "indicator": "及时", "target": "3个工作日"})
+    kinds = texts(tidy(rows)).set_index("text")["kind"]
+    assert set(kinds[["服务对象满意度"]]) == {"template"}
+    # a two-character grade stays text, though one table misnames an indicator 及时
+    assert set(kinds[["及时"]]) == {"text"}
+
+
 def test_template_grades_are_status_phrases_not_sentence_clusters():
     # the national template's three grades (lexicons/vague_status.txt), however long
     table = tidy(

@@ -9,14 +9,15 @@ Expected shared text is marked, not dropped, so every measure can say what it le
   na           N/A phrases (不适用, 本项目不涉及经济效益指标, 无, /)
   placeholder  ……, **, XX, the template's instruction text
   template     the template's own words (headers, indicator-tree names, a title line such as
-               2021年度项目支出绩效自评表) or the row's own indicator name written into the cell
+               2021年度项目支出绩效自评表), the row's own indicator name written into the
+               cell, or any indicator name of the corpus (社会满意度 as a target)
   value        a bare value: one quantity of nlp_eval.numbers with its comparator and unit
                (100%, ≥95%, 1处, 3个工作日), a bare date or deadline (2023年12月31日前,
                11月底前完成) or a one-character answer (是, 否); equal values in different
                tables are coincidence, not boilerplate
   text         everything else: what clusters, carry-over and the boilerplate share use.
-Short status words (已完成, 按时完成, 达成预期指标) stay `text`: they are the boilerplate
-auditors look for. Clusters flag them as kind `short` so they can be read apart.
+Short status words and the template's grades (已完成, 按时完成, 达成预期指标) stay `text`:
+they are the boilerplate auditors look for. Clusters flag them as kind `short`.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ _NOT_KEY = re.compile(r"[\s\W_]+", re.UNICODE)
 # a bare value may name what it measures before it (读者满意度≥90%, 验收合格率100%) and a
 # counted noun or 完成 after it (13个社区, 11月底前完成): still one value, not a sentence
 _TAIL_CHARS = 2
+NAME_CHARS = 4
 _METRIC_CHARS = 16
 _METRIC_ENDS = ("率", "度")
 _TITLE = re.compile(r"(?:自评表|申报表|目标表|评价表)$")  # a table's title line
@@ -53,12 +55,14 @@ def key(text: str) -> str:
     return _NOT_KEY.sub("", normalize(text).lower())
 
 
-def _kind(text: str, text_key: str, own_names: frozenset[str]) -> str:
+def _kind(text: str, text_key: str, own_names: frozenset[str], indicators: frozenset[str]) -> str:
     if is_na(text):
         return "na"
     if not text_key or is_template(text):
         return "placeholder" if text.strip() else "empty"
-    if text_key in _template_keys() or text_key in own_names or _TITLE.search(text_key):
+    if text_key in _template_keys() or text_key in own_names or text_key in indicators:
+        return "template"
+    if _TITLE.search(text_key):  # a table's title line
         return "template"
     if len(text_key) == 1 or _is_bare_value(text, own_names):
         return "value"
@@ -123,6 +127,12 @@ def texts(table: pd.DataFrame, fields: tuple[str, ...] = FIELDS) -> pd.DataFrame
     table = table.assign(
         **{c: _decoded(table[c]) for c in (*fields, "project", "level2", "indicator") if c in table}
     )
+    # a cell holding only an indicator name (its own, or one the corpus uses: 社会满意度 written
+    # as a target in a table without a 三级指标 column) is the template's words, not boilerplate;
+    # other rows' names count from NAME_CHARS on (one table names an indicator 及时, a grade)
+    indicators = frozenset(
+        k for k in map(key, table.loc[pairs, "indicator"].unique()) if len(k) >= NAME_CHARS
+    )
     for field in fields:
         if field not in table.columns:
             continue
@@ -137,7 +147,7 @@ def texts(table: pd.DataFrame, fields: tuple[str, ...] = FIELDS) -> pd.DataFrame
             strict=True,
         )
         kinds = [
-            _kind(t, k, frozenset({key(ind), key(lv2), key(lv2) + "指标"}) - {""})
+            _kind(t, k, frozenset({key(ind), key(lv2), key(lv2) + "指标"}) - {""}, indicators)
             for t, k, (ind, lv2) in zip(cells, keys, own, strict=True)
         ]
         frame = pd.DataFrame(
