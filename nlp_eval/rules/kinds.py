@@ -144,18 +144,25 @@ def prepare(table: pd.DataFrame, features: pd.DataFrame | None = None) -> pd.Dat
         features = compare.features(p)
     for col in features.columns:
         p[f"f_{col}"] = features[col].to_numpy()
-    for col, source in (("t", "target"), ("c", "completion"), ("r", "reason")):
+    for col, source in (("t", "target"), ("c", "completion")):
         p[col] = _map_unique(p[source], text.normalize).astype("str")
     p["t_na"] = p["f_target_na"].astype(bool)
     p["c_na"] = p["f_completion_na"].astype(bool)
-    p["t_blank"] = _map_unique(p["target"], text.is_placeholder).astype(bool)
-    p["c_blank"] = _map_unique(p["completion"], text.is_placeholder).astype(bool)
+    # Placeholders (……, **, XX) are template cells: test only the cells compare flagged so.
+    for col, source in (("t_blank", "target"), ("c_blank", "completion")):
+        flagged = p[f"f_{source}_template"].astype(bool).to_numpy()
+        p[col] = False
+        if flagged.any():
+            p.loc[flagged, col] = _map_unique(p.loc[flagged, source], text.is_placeholder).astype(
+                bool
+            )
+        p[col] = p[col].astype(bool)
     p["t_measurable"] = _map_unique(p["t"], lambda s: bool(_MEASURABLE.search(s))).astype(bool)
     p["c_measurable"] = _map_unique(p["c"], lambda s: bool(_MEASURABLE.search(s))).astype(bool)
     p["t_blank"] |= p["t"] == ""
     p["c_blank"] |= p["c"] == ""
     p["c_mark"] = p["c"].isin(_MARKS)
-    p["no_reason"] = (p["r"].str.strip(" 。.") == "") | _map_unique(
+    p["no_reason"] = (p["reason"].str.strip(" 。.\n") == "") | _map_unique(
         p["reason"], _is_na_text
     ).astype(bool)
     p["is_indicator"] = p["level1"].str.startswith(INDICATOR_LEVELS) | (p["level1"] == "")
@@ -253,7 +260,7 @@ def phrase(
     min_hits: int = 1,
 ) -> pd.DataFrame:
     """Words of a list found in the field: the whole cell, its start, or anywhere in it."""
-    column = {"completion": "c", "target": "t", "reason": "r", "indicator": "indicator"}[field]
+    column = {"completion": "c", "target": "t", "reason": "reason", "indicator": "indicator"}[field]
     text = pairs[column]
     entries = _words(words)
     if not entries:
