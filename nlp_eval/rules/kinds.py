@@ -383,6 +383,7 @@ def _content_length(target: str) -> int:
     return 0 if words in _word_list("vague_status.txt") else len(words)
 
 
+@lru_cache(maxsize=1 << 16)
 def _has_new_number(target: str, completion: str) -> bool:
     """A completion number absent from the target: a copy with a new actual value is specific."""
     goals = {q.value for q in numbers.quantities(target)}
@@ -709,6 +710,7 @@ def _actual_quantities(text: str) -> list:
     return [q for q in numbers.quantities(text) if q.kind != "vague" and not q.threshold]
 
 
+@lru_cache(maxsize=1 << 16)
 def _main_text(text: str) -> str:
     """The text of a cell's main quantity (its first threshold, else its first number)."""
     found = [q for q in numbers.quantities(text) if q.kind != "vague"]
@@ -716,6 +718,7 @@ def _main_text(text: str) -> str:
     return main.text if main else ""
 
 
+@lru_cache(maxsize=1 << 16)
 def _actual_text(text: str) -> str:
     found = _actual_quantities(text)
     return found[0].text if found else ""
