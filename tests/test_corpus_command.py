@@ -61,10 +61,11 @@ def test_songgang_measures_by_unit(tmp_path):
     assert "雷同文本簇" in result.output  # the summary is Chinese by default
     measures = pd.read_csv(tmp_path / "measures.csv", keep_default_na=False)
     assert set(measures["level"]) == {"doc", "unit-year", "unit"}
-    # 7 units in projects.tsv (cut -f3 | sort -u); indicators of the projects the reader loses
-    # (see READER_LOSES_PROJECTS in test_corpus_clusters.py) have no unit and form a "" group
-    units = measures[(measures["level"] == "unit") & (measures["unit"] != "")]
-    assert len(units) == 7 and set(MEASURES) <= set(measures.columns)
+    # 7 units in projects.tsv (cut -f3 | sort -u), and every indicator joined to its unit
+    units = measures[measures["level"] == "unit"]
+    assert (
+        len(units) == 7 and (units["unit"] != "").all() and set(MEASURES) <= set(measures.columns)
+    )
     values = units["specificity"].astype(float)
     assert values.between(0, 1).all()
     # 2021 exists only for the 党建服务中心: it alone has a stickiness for 2022

@@ -258,3 +258,19 @@ def test_lint_keeps_the_input_label_beside_its_own(tmp_path):
     assert out["input_label"].iloc[0] == "missing" and out["input_label_score"].iloc[0] == "0.5"
     assert out["label"].iloc[0] in ("missing", "vague", "na", "specific", "copy", "restate")
     assert list(out.columns).count("label") == 1
+
+
+def test_tsv_cell_opening_with_a_quote_does_not_swallow_later_rows(tmp_path):
+    # a plain TSV (no CSV quoting) whose cell starts with a quotation mark: a lenient csv
+    # reader would merge every tab and line up to the next " into that one cell
+    rows = [
+        ["项目名称", "三级指标", "指标值", "实际完成值"],
+        ["培训经费", '"宝安第一课"培训场次', "≥12场", "14场"],
+        ["培训经费", "培训人次", "≥500人次", '620人次,另开展"线上课"3期'],
+        ["培训经费", "满意度", "≥90%", "93%"],
+    ]
+    path = tmp_path / "quoted.tsv"
+    path.write_text("\n".join("\t".join(r) for r in rows) + "\n", encoding="utf-8")
+    table = read(path)
+    pairs = table[table["level1"] != "总体"][["indicator", "target", "completion"]]
+    assert pairs.values.tolist() == [[r[1], r[2], r[3]] for r in rows[1:]]

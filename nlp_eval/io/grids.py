@@ -97,14 +97,26 @@ def read_delimited(path: Path) -> list[Grid]:
     else:
         head = text[:4096]
         delimiter = "\t" if head.count("\t") > head.count(",") else ","
+    return [Grid("", [[clean(c) for c in row] for row in _records(text, delimiter, path)])]
+
+
+def _records(text: str, delimiter: str, path: Path) -> list[list[str]]:
+    """Rows of delimited text; quotes count only where the file uses them as CSV quoting.
+
+    A cell that merely starts with a quotation mark (`"宝安第一课"系列活动` in a plain TSV) would
+    make a lenient reader swallow every tab and line up to the next quote, silently merging
+    rows. Strict parsing refuses such text, and then the file is read with quotes as text.
+    """
     try:
-        rows = [
-            [clean(c) for c in row]
-            for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-        ]
+        return list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True))
+    except csv.Error:
+        pass
+    try:
+        return list(
+            csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quoting=csv.QUOTE_NONE)
+        )
     except csv.Error as err:
         raise ReadError(f"{path}: malformed delimited text ({err})") from None
-    return [Grid("", rows)]
 
 
 # ------------------------------------------------------------------ workbooks
