@@ -45,6 +45,7 @@ class Linted:
 
     table: pd.DataFrame
     findings: list[Finding]
+    lang: str = "zh"  # the language of the messages
 
 
 def _first_label(labels: Iterable[str]) -> str:
@@ -136,7 +137,7 @@ def _lint(
     for f in findings:
         codes[f.row].append(f.code)
     out["codes"] = [" ".join(c) for c in codes]
-    return Linted(table=out, findings=findings)
+    return Linted(table=out, findings=findings, lang=lang)
 
 
 def _predict_undecided(
@@ -281,13 +282,14 @@ def _json_value(value: Any) -> Any:
 
 def to_json(linted: Linted) -> str:
     """Every finding with every field, and where it is: {"findings": [...], "labels": {...}}."""
+    why = {r.code: r.why.get(linted.lang) or r.why.get("zh", "") for r in load_rules()}
     items = []
     for f in linted.findings:
         doc, project, where = _place(linted.table, f.row)
         item = {k: _json_value(v) for k, v in f._asdict().items()}
         item["severity"] = str(f.severity)
         item["span"] = list(f.span) if f.span else None
-        item.update(doc=doc, project=project, indicator=where)
+        item.update(doc=doc, project=project, indicator=where, why=why.get(f.code, ""))
         row = linted.table.iloc[f.row]
         item["source"] = _json_value(row.get("source", ""))
         item["row_label"] = row["label"]
