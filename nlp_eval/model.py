@@ -66,18 +66,23 @@ def split_words(text: str) -> list[str]:
     return text.split()
 
 
+def _target_words(words: list[str]) -> str:
+    return " ".join(f"t:{w}" for w in words)
+
+
+def _completion_words(words: list[str]) -> str:
+    pairs_ = [f"{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
+    return " ".join(f"c:{w}" for w in (*words, *pairs_))
+
+
 def _word_column(pairs: pd.DataFrame) -> list[str]:
     """t:-prefixed words of the target; c:-prefixed words and word pairs of the completion."""
     from nlp_eval.text import tokens_many
 
-    def grams(words: list[str]) -> str:
-        pairs_ = [f"{a}_{b}" for a, b in zip(words, words[1:], strict=False)]
-        return " ".join(f"c:{w}" for w in (*words, *pairs_))
-
     target = tokens_many(pairs["target"].tolist())
     done = tokens_many(pairs["completion"].tolist())
     return [
-        " ".join(f"t:{w}" for w in t) + " " + grams(c) for t, c in zip(target, done, strict=True)
+        _target_words(t) + " " + _completion_words(c) for t, c in zip(target, done, strict=True)
     ]
 
 
@@ -113,12 +118,13 @@ def numeric_features(pairs: pd.DataFrame, flags: np.ndarray | None = None) -> pd
     return out.replace([np.inf, -np.inf], np.nan).fillna(0.0)
 
 
-def _inputs(pairs: pd.DataFrame, flags: np.ndarray) -> pd.DataFrame:
+def _inputs(pairs: pd.DataFrame, flags: np.ndarray, *, words: bool = True) -> pd.DataFrame:
     frame = numeric_features(pairs, flags)
     # The start of a completion carries its form (已完成, ≥95%, 完成…); long narratives are
     # judged by their words and numbers, and cutting them keeps char n-grams cheap.
     frame["chars"] = pairs["c"].str.slice(0, CHAR_LIMIT).to_numpy()
-    frame["words"] = _word_column(pairs)
+    if words:
+        frame["words"] = _word_column(pairs)
     return frame
 
 
@@ -198,16 +204,30 @@ def _export(pipeline: Pipeline, numeric: list[str], info: dict) -> Model:
     )
 
 
-def _tfidf(
-    texts: list[str], vocabulary: tuple[str, ...], idf: np.ndarray, **kw: Any
-) -> sparse.csr_matrix:
-    """Tf-idf with a fixed vocabulary, l2-normalised: TfidfVectorizer.transform, by hand."""
-    if not vocabulary:
-        return sparse.csr_matrix((len(texts), 0))
-    # Each distinct text once: real tables repeat 已完成, 不适用, 满意度≥95% many times.
+def _counts(texts: list[str], vocabulary: tuple[str, ...], **kw: Any) -> sparse.csr_matrix:
+    """Term counts with a fixed vocabulary, each distinct text counted once."""
+    # Real tables repeat 已完成, 不适用, 满意度≥95% many times.
     codes, uniques = pd.factorize(pd.Series(texts, dtype=object))
     vectorizer = CountVectorizer(vocabulary=list(vocabulary), lowercase=False, **kw)
-    counts = vectorizer.transform(list(uniques))[codes]
+    return vectorizer.transform(list(uniques))[codes]
+
+
+def _word_counts(pairs: pd.DataFrame, vocabulary: tuple[str, ...]) -> sparse.csr_matrix:
+    """Counts of the word column, from each distinct target and completion once."""
+    from nlp_eval.text import tokens_many
+
+    t_codes, t_uniques = pd.factorize(pairs["target"])
+    c_codes, c_uniques = pd.factorize(pairs["completion"])
+    targets = [_target_words(w) for w in tokens_many(list(t_uniques))]
+    completions = [_completion_words(w) for w in tokens_many(list(c_uniques))]
+    vectorizer = CountVectorizer(vocabulary=list(vocabulary), lowercase=False, analyzer=split_words)
+    return vectorizer.transform(targets)[t_codes] + vectorizer.transform(completions)[c_codes]
+
+
+def _tfidf(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
+    """Tf-idf of counts, l2-normalised: what TfidfVectorizer.transform does."""
+    if not len(idf):
+        return sparse.csr_matrix((counts.shape[0], 0))
     weighted = counts.astype(np.float64) @ sparse.diags(idf)
     norms = np.sqrt(weighted.multiply(weighted).sum(axis=1)).A.ravel()
     norms[norms == 0] = 1.0
@@ -231,25 +251,22 @@ def probabilities(
 
 
 def _probabilities(model: Model, pairs: pd.DataFrame, flags: np.ndarray) -> np.ndarray:
-    inputs = _inputs(pairs, flags)
+    inputs = _inputs(pairs, flags, words=False)
     numbers = inputs.reindex(columns=list(model.numeric), fill_value=0.0).to_numpy(dtype=np.float64)
     scale = np.where(model.scale == 0, 1.0, model.scale)
     numbers = (numbers - model.mean) / scale
+    chars = _counts(
+        inputs["chars"].tolist(), model.char_vocabulary, analyzer="char", ngram_range=CHAR_NGRAMS
+    ) if model.char_vocabulary else sparse.csr_matrix((len(pairs), 0))  # fmt: skip
+    words = (
+        _word_counts(pairs, model.word_vocabulary)
+        if model.word_vocabulary
+        else sparse.csr_matrix((len(pairs), 0))
+    )
     matrix = sparse.hstack(
         [
-            _tfidf(
-                inputs["chars"].tolist(),
-                model.char_vocabulary,
-                model.char_idf,
-                analyzer="char",
-                ngram_range=CHAR_NGRAMS,
-            ),
-            _tfidf(
-                inputs["words"].tolist(),
-                model.word_vocabulary,
-                model.word_idf,
-                analyzer=split_words,
-            ),
+            _tfidf(chars, model.char_idf),
+            _tfidf(words, model.word_idf),
             sparse.csr_matrix(numbers),
         ],
         format="csr",

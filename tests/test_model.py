@@ -156,3 +156,20 @@ def test_read_labels_rejects_unknown_labels(tmp_path):
 
     with pytest.raises(ReadError, match="unknown label 'good'"):
         read_labels([path])
+
+
+def test_array_predictor_equals_the_fitted_sklearn_pipeline():
+    from nlp_eval import model as m
+    from nlp_eval.rules import check_pairs, load_rules
+
+    table = example_table({"rows": [{"target": t, "completion": c} for t, c, _ in ROWS * 2]})
+    labels = [lab for _, _, lab in ROWS * 2]
+    pairs = kinds.prepare(table)
+    flags = m.rule_flags(check_pairs(pairs, load_rules()), len(pairs))
+    inputs = m._inputs(pairs, flags)
+    numeric = [c for c in inputs.columns if c not in ("chars", "words")]
+    pipeline = m.make_model(numeric=numeric).fit(inputs, labels)
+    exported = m._export(pipeline, numeric, {})
+    np.testing.assert_allclose(
+        pipeline.predict_proba(inputs), m._probabilities(exported, pairs, flags), atol=1e-12
+    )
