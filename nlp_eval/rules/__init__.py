@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import inspect
+import itertools
 import re
+import string
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -159,20 +161,6 @@ def select_rules(
     ]
 
 
-class _Fields(dict):
-    """Format fields that leave an unknown {name} as it is instead of raising."""
-
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
-
-
-def _render(template: str, fields: Mapping[str, Any]) -> str:
-    try:
-        return template.format_map(_Fields(fields))
-    except (ValueError, IndexError):
-        return template
-
-
 def _where(rule: Rule, pairs: pd.DataFrame) -> pd.Series:
     mask = pd.Series(True, index=pairs.index)
     for col, allowed in rule.where.items():
@@ -260,24 +248,45 @@ def findings_of(rule: Rule, hits: pd.DataFrame, pairs: pd.DataFrame, lang: str) 
     columns.update({c: hits[c].to_numpy() for c in hits.columns if c in used})
     spans = hits["span"].to_numpy() if "span" in hits else [None] * len(rows)
     where = hits["field"].to_numpy() if "field" in hits else [rule.field] * len(rows)
-    out = []
-    for i, row in enumerate(rows):
-        fields = {name: values[i] for name, values in columns.items()}
-        span = spans[i]
-        out.append(
-            Finding(
-                code=rule.code,
-                name=rule.name,
-                severity=rule.severity,
-                message=_render(message, fields),
-                suggestion=_render(suggestion, fields),
-                row=int(row),
-                field=str(where[i] or rule.field),
-                span=tuple(span) if isinstance(span, tuple | list) else None,
-                label=rule.label,
-            )
+    messages = _render_many(message, columns, len(rows))
+    suggestions = _render_many(suggestion, columns, len(rows))
+    return [
+        Finding(
+            rule.code,
+            rule.name,
+            rule.severity,
+            text,
+            fix,
+            int(row),
+            str(field or rule.field),
+            tuple(span) if isinstance(span, tuple | list) else None,
+            rule.label,
         )
-    return out
+        for row, text, fix, field, span in zip(
+            rows.tolist(), messages, suggestions, where, spans, strict=True
+        )
+    ]
+
+
+def _render_many(template: str, columns: Mapping[str, Any], n: int) -> list[str]:
+    """The template filled for n hits at once; an unknown {field} stays as written."""
+    try:
+        parts = list(string.Formatter().parse(template))
+    except ValueError:
+        return [template] * n
+    pieces: list[Any] = []
+    for literal, name, spec, conversion in parts:
+        if literal:
+            pieces.append(itertools.repeat(literal, n))
+        if name is None:
+            continue
+        if name not in columns or conversion:
+            pieces.append(itertools.repeat("{" + name + (":" + spec if spec else "") + "}", n))
+        elif spec:
+            pieces.append([format(v, spec) for v in columns[name]])
+        else:
+            pieces.append(["" if v is None else str(v) for v in columns[name]])
+    return ["".join(p) for p in zip(*pieces, strict=False)] if pieces else [""] * n
 
 
 def example_table(example: Any) -> pd.DataFrame:

@@ -274,13 +274,12 @@ def phrase(
         span = pd.Series([(0, len(s)) for s in found.tolist()], index=pairs.index, dtype=object)
         return _hits(mask, pairs.index, match=found, span=span)
     pattern = f"^(?:{alternation})" if match == "start" else f"(?:{alternation})"
-    if min_hits > 1:
-        counts = text.str.count(pattern)
-        mask = counts >= min_hits
-        found = text.str.extract(f"({pattern})", expand=False).fillna("")
-    else:
-        found = text.str.extract(f"({pattern})", expand=False).fillna("")
-        mask = found != ""
+    # A vectorised contains finds the few candidate cells; only those are searched for the word.
+    mask = text.str.count(pattern) >= min_hits if min_hits > 1 else text.str.contains(pattern)
+    compiled = re.compile(pattern)
+    found = pd.Series("", index=pairs.index, dtype=object)
+    candidates = pairs.index[mask.to_numpy(dtype=bool)]
+    found.loc[candidates] = [compiled.search(t).group(0) for t in text.loc[candidates].tolist()]
     if no_number:
         column_measurable = "c_measurable" if field == "completion" else "t_measurable"
         mask &= (
