@@ -141,7 +141,7 @@ def prepare(table: pd.DataFrame, features: pd.DataFrame | None = None) -> pd.Dat
         p["confidence"] = 1.0
     p["confidence"] = pd.to_numeric(p["confidence"], errors="coerce").fillna(1.0).astype(float)
     if features is None:
-        features = compare.features(p)
+        features = _distinct_features(p)
     for col in features.columns:
         p[f"f_{col}"] = features[col].to_numpy()
     for col, source in (("t", "target"), ("c", "completion")):
@@ -213,6 +213,18 @@ def message_fields(pairs: pd.DataFrame, rows: np.ndarray, names: Iterable[str]) 
         out["measure"] = [m or name for (m, _), name in zip(parts, names, strict=True)]
         out["goal"] = [g for _, g in parts]
     return out
+
+
+def _distinct_features(p: pd.DataFrame) -> pd.DataFrame:
+    """compare.features once per distinct (target, completion, indicator): tables repeat pairs."""
+    key = p["target"] + "\x1f" + p["completion"] + "\x1f" + p["indicator"]
+    codes, uniques = pd.factorize(key)
+    if len(uniques) == len(p):
+        return compare.features(p)
+    first = np.full(len(uniques), -1)
+    first[codes[::-1]] = np.arange(len(codes))[::-1]
+    distinct = p.iloc[first][["target", "completion", "indicator"]].reset_index(drop=True)
+    return compare.features(distinct).iloc[codes].reset_index(drop=True)
 
 
 @lru_cache(maxsize=1 << 16)
