@@ -36,6 +36,11 @@ def _one_line_errors() -> Iterator[None]:
         raise typer.Exit(ExitStatus.BAD_INPUT) from None
 
 
+class Lang(StrEnum):
+    zh = "zh"
+    en = "en"
+
+
 class TableFormat(StrEnum):
     csv = "csv"
     jsonl = "jsonl"
@@ -118,11 +123,6 @@ class ReportFormat(StrEnum):
     html = "html"
 
 
-class ReportLang(StrEnum):
-    zh = "zh"
-    en = "en"
-
-
 @app.command()
 def score(
     files: Annotated[list[Path], typer.Argument(help="Tables or directories (read recursively).")],
@@ -134,7 +134,7 @@ def score(
         str | None, typer.Option(metavar="PROJECT", help="Lines that cost PROJECT points.")
     ] = None,
     model: Annotated[Path | None, typer.Option(help="Classifier model (default: shipped).")] = None,
-    lang: Annotated[ReportLang, typer.Option("--lang")] = ReportLang.zh,
+    lang: Annotated[Lang, typer.Option("--lang")] = Lang.zh,
 ) -> None:
     """Score projects, documents and units (0-100, 优/良/中/差) and write a report."""
     from nlp_eval.report import write_report
@@ -166,7 +166,7 @@ def corpus(
     out: Annotated[Path, typer.Option("--output", "-o", help="Directory for tables and charts.")],
     by: Annotated[CorpusBy, typer.Option(help="Groups for measures and terms.")] = CorpusBy.year,
     parquet: Annotated[bool, typer.Option(help="Also write .parquet tables.")] = False,
-    lang: Annotated[ReportLang, typer.Option("--lang")] = ReportLang.zh,
+    lang: Annotated[Lang, typer.Option("--lang")] = Lang.zh,
 ) -> None:
     """Boilerplate clusters, year-over-year carry-over, measures and distinctive terms."""
     from nlp_eval.corpus import analyse, load, prepare_output, stderr_progress, write
@@ -198,11 +198,6 @@ class FailOn(StrEnum):
     error = "error"
     warning = "warning"
     info = "info"
-
-
-class Lang(StrEnum):
-    zh = "zh"
-    en = "en"
 
 
 @app.command()
