@@ -79,6 +79,28 @@ def test_output_table_keeps_input_order_and_adds_columns(seed_lint):
         assert f.code in out.at[f.row, "codes"].split()
 
 
+@pytest.mark.parametrize(
+    ("target", "completion"),
+    [
+        ("该项目无经济效益", "该项目无经济效益"),  # na wins over copy (na > missing > copy…)
+        ("该项目无生态效益", "无"),
+        ("本单位不产生社会效益", "本单位不产生社会效益"),
+        ("本项目无可持续影响指标", "/"),
+    ],
+)
+def test_declared_not_applicable_on_both_sides_is_na_before_copy(target, completion):
+    out = lint(_table([{"target": target, "completion": completion}]))
+    assert out.table.at[0, "label"] == "na"
+    assert "X001" in out.table.at[0, "codes"] and "C00" not in out.table.at[0, "codes"]
+
+
+def test_an_answer_starting_with_wu_is_not_a_declaration():
+    out = lint(
+        _table([{"indicator": "安全事故", "target": "无安全事故", "completion": "无安全事故"}])
+    )
+    assert out.table.at[0, "label"] != "na"
+
+
 def test_sure_rules_win_over_the_model():
     table = _table(
         [{"target": "≥95%", "completion": "≥95%"}, {"target": "2个", "completion": "已完成"}]

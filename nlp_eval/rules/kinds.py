@@ -107,6 +107,19 @@ _MEASURABLE = re.compile(
 )
 
 
+@cache
+def _na_patterns() -> re.Pattern[str] | None:
+    patterns = _word_list("na_patterns.txt")
+    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
+
+
+def declares_na(cell: str) -> bool:
+    """Whether a normalised cell matches a pattern of na_patterns.txt (a digit never does)."""
+    pattern = _na_patterns()
+    cell = cell.strip(",.;:!?。、 ")
+    return bool(pattern and cell and not re.search(r"\d", cell) and pattern.fullmatch(cell))
+
+
 # A cell holding only a mark is an unfilled cell, not a declaration (GUIDE.md §10).
 _MARKS = frozenset({"/", "-", "--", "—", "——", "\\", "、"})
 
@@ -146,8 +159,9 @@ def prepare(table: pd.DataFrame, features: pd.DataFrame | None = None) -> pd.Dat
         p[f"f_{col}"] = features[col].to_numpy()
     for col, source in (("t", "target"), ("c", "completion")):
         p[col] = _map_unique(p[source], text.normalize).astype("str")
-    p["t_na"] = p["f_target_na"].astype(bool)
-    p["c_na"] = p["f_completion_na"].astype(bool)
+    # The text core knows fixed N/A phrases; na_patterns.txt adds the open forms (该项目无经济效益).
+    p["t_na"] = p["f_target_na"].astype(bool) | _map_unique(p["t"], declares_na).astype(bool)
+    p["c_na"] = p["f_completion_na"].astype(bool) | _map_unique(p["c"], declares_na).astype(bool)
     # Placeholders (……, **, XX) are template cells: test only the cells compare flagged so.
     for col, source in (("t_blank", "target"), ("c_blank", "completion")):
         flagged = p[f"f_{source}_template"].astype(bool).to_numpy()
