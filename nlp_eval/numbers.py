@@ -9,7 +9,8 @@
 Comparators are normalised to ">=", "<=", ">", "<", "=", "~" (approximate) or "" (none).
 Units, comparator words and vague words are data: lexicons/units.tsv, comparators.tsv,
 vague_amounts.txt, numeral_idioms.txt. Dates are encoded as numbers YYYYMMDD (year 0 when
-the text gives none: 11月前 → <= 1131), so they compare like any other value.
+the text gives none: 11月前 → <= 1130, the month's real last day; February: 28, or 29 in a
+leap year given), so they compare like any other value.
 """
 
 from __future__ import annotations
@@ -120,12 +121,17 @@ def _number_pattern() -> re.Pattern[str]:
         rf"(?P<inside>{_alternation(_phrases('inside'))})?"
         rf"(?P<unit>{_alternation(_units())})?"
         rf"(?P<per>/(?:{_alternation(_units())}|{_CJK_WORD}))?"
+        # 95%(含)以上, 不低于95%(含95%): an inclusive note belongs to the quantity before it.
+        r"(?:\(含[^()]{0,8}\))?"
         rf"(?P<after>{_alternation(_phrases('after'))})?"
     )
 
 
 _MONTH = "1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九]"
-_DAY = "[12]\\d|3[01]|0?[1-9]"
+_DAY = "[12]\\d|3[01]|0?[1-9]|三十一?|二?十[一二三四五六七八九]?|[一二三四五六七八九]"
+# 2022, or digit by digit in Chinese numerals: 二〇二二, 二零二一, 一九九八.
+_CN_DIGIT = "[〇零一二三四五六七八九]"
+_YEAR = rf"(?:19|20)\d{{2}}|(?<![零〇一二两三四五六七八九十])(?:一九|二[〇零]){_CN_DIGIT}{{2}}"
 
 
 @cache
@@ -134,11 +140,11 @@ def _date_pattern() -> re.Pattern[str]:
     after = _alternation(_phrases("after"))
     return re.compile(
         rf"(?P<before>{before})?(?<![\d.])(?:"
-        rf"(?:(?P<y>(?:19|20)\d{{2}})年(?:度)?)?(?:第)?(?P<q>[一二三四1-4])季度"
-        r"|(?:(?P<y2>(?:19|20)\d{2})年)?(?P<h>上半年|下半年)"
-        rf"|(?:(?P<y3>(?:19|20)\d{{2}})年)?(?<![\d个])(?P<m>{_MONTH})月份?"
+        rf"(?:(?P<y>{_YEAR})年(?:度)?)?(?:第)?(?P<q>[一二三四1-4])季度"
+        rf"|(?:(?P<y2>{_YEAR})年)?(?P<h>上半年|下半年)"
+        rf"|(?:(?P<y3>{_YEAR})年)?(?<![\d个])(?P<m>{_MONTH})月份?"
         rf"(?:(?P<d>{_DAY})[日号])?(?P<mod>底|末|初|上旬|中旬|下旬)?"
-        r"|(?P<y4>(?:19|20)\d{2})年(?:度)?(?P<ymod>底|末|初)?"
+        rf"|(?P<y4>{_YEAR})年(?:度)?(?P<ymod>底|末|初)?"
         rf"|(?:每月|当月|本月|次月)(?P<dd>{_DAY})[日号]"
         r"|(?P<yr>年底|年末)"
         rf"|(?P<y5>(?:19|20)\d{{2}})(?P<sep>[./-])(?P<m5>{_MONTH})(?P=sep)(?P<d5>{_DAY})(?!\d)"
@@ -204,25 +210,40 @@ def _bounds(comparator: str, low: float | None, high: float | None):
     return low, low, high
 
 
+def _integer(written: str) -> int:
+    """2022, 11 or a Chinese numeral (二〇二二, 十一, 三十)."""
+    return int(written) if written.isdigit() else int(chinese_number(written))
+
+
+def _month_end(year: int, month: int) -> int:
+    """The last day of the month; February has 28 days when the year is not given."""
+    if month != 2:
+        return 30 if month in (4, 6, 9, 11) else 31
+    leap = year and year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    return 29 if leap else 28
+
+
 def _date_interval(match: re.Match[str]) -> tuple[float, float]:
     """[start, end] of a date expression as YYYYMMDD numbers (year 0 when not given)."""
     g = match.groupdict()
-    year = int(g["y"] or g["y2"] or g["y3"] or g["y4"] or g["y5"] or g["y6"] or 0) * 10000
+    written = g["y"] or g["y2"] or g["y3"] or g["y4"] or g["y5"] or g["y6"]
+    calendar_year = _integer(written) if written else 0
+    year = calendar_year * 10000
     if g["y5"]:  # 2023/11/30, 2023.1.1, 2023-11-30
         day = year + int(g["m5"]) * 100 + int(g["d5"])
         return day, day
     if g["q"]:
-        q = int(g["q"]) if g["q"].isdigit() else int(chinese_number(g["q"]))
-        return year + (3 * q - 2) * 100 + 1, year + 3 * q * 100 + 31
+        q = _integer(g["q"])
+        return year + (3 * q - 2) * 100 + 1, year + 3 * q * 100 + _month_end(0, 3 * q)
     if g["h"]:
-        return (year + 101, year + 631) if g["h"] == "上半年" else (year + 701, year + 1231)
+        return (year + 101, year + 630) if g["h"] == "上半年" else (year + 701, year + 1231)
     if g["m"]:
-        month = int(g["m"]) if g["m"].isdigit() else int(chinese_number(g["m"]))
-        base = year + month * 100
+        month = _integer(g["m"])
+        base, end = year + month * 100, _month_end(calendar_year, month)
         if g["d"]:
-            return base + int(g["d"]), base + int(g["d"])
-        first, last = {"底": (31, 31), "末": (31, 31), "初": (1, 10), "上旬": (1, 10)}.get(
-            g["mod"] or "", {"中旬": (11, 20), "下旬": (21, 31)}.get(g["mod"] or "", (1, 31))
+            return base + _integer(g["d"]), base + _integer(g["d"])
+        first, last = {"底": (end, end), "末": (end, end), "初": (1, 10), "上旬": (1, 10)}.get(
+            g["mod"] or "", {"中旬": (11, 20), "下旬": (21, end)}.get(g["mod"] or "", (1, end))
         )
         return base + first, base + last
     if g["dd"]:

@@ -15,12 +15,7 @@ FIXTURE = Path(__file__).parent / "fixtures" / "quantities_blind.tsv"
 
 # Expressions the parser gets wrong today, with what goes wrong. The test below asserts they
 # still fail, so the gap stays visible; when one is fixed, move it out of this table.
-KNOWN_FAILING: dict[str, str] = {
-    "11月前": "value 1131 (every month ends on day 31), not the calendar end of November 1130",
-    "二〇二二年十二月底前": "〇-year read as a duration 2022 年 (family time, no comparator) before the date",
-    "二〇二一年十一月三十日前": "〇-year read as a 2021 年 duration; 三十日前 read as a time span, not a date",
-    "95%（含）以上": "（含） between value and 以上 drops the comparator: read as a bare 95% (actual value)",
-}
+KNOWN_FAILING: dict[str, str] = {}
 
 
 def _table() -> list[dict[str, str]]:
