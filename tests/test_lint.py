@@ -101,6 +101,30 @@ def test_an_answer_starting_with_wu_is_not_a_declaration():
     assert out.table.at[0, "label"] != "na"
 
 
+@pytest.mark.parametrize(
+    "completion",
+    [
+        "根据实际完成情况填写",
+        "说明：实际完成值应与年度指标值口径一致",
+        "指标值应与年初设定的绩效目标一致",
+        "根据满意度调查结果填写",
+        "按实际完成情况填报。",
+    ],
+)
+def test_instruction_text_left_in_is_missing(completion):
+    out = lint(_table([{"indicator": "群众满意度", "target": "≥90%", "completion": completion}]))
+    assert out.table.at[0, "label"] == "missing"
+    assert out.table.at[0, "label_score"] == 1.0
+
+
+def test_a_result_that_mentions_its_method_is_not_instruction_text():
+    rows = [
+        {"target": "≥90%", "completion": "根据问卷调查，满意率93.5%"},
+        {"target": "≥90%", "completion": "满意度96%，统计口径与年度指标一致"},
+    ]
+    assert "missing" not in lint(_table(rows)).table["label"].tolist()
+
+
 def test_sure_rules_win_over_the_model():
     table = _table(
         [{"target": "≥95%", "completion": "≥95%"}, {"target": "2个", "completion": "已完成"}]

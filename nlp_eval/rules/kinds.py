@@ -330,18 +330,29 @@ def phrase(
 def regex(
     pairs: pd.DataFrame,
     *,
-    pattern: str,
+    pattern: str = "",
+    patterns: str | Sequence[str] = (),
     field: str = "completion",
     negate: bool = False,
     skip_na: bool = True,
     min_len: int = 0,
+    normalized: bool = False,
 ) -> pd.DataFrame:
-    """A regular expression searched in the field (negate: fires when it does not match)."""
+    """A regular expression searched in the field (negate: fires when it does not match).
+
+    patterns: a list of expressions (inline or a lexicons/*.txt file), any of which may match.
+    normalized: search the normalised text (half-width, simplified) instead of the cell.
+    """
+    if patterns:
+        pattern = "|".join(f"(?:{p})" for p in _words(patterns))
+    if not pattern:
+        raise RuleError("regex: give a pattern or a patterns list")
     try:
         compiled = re.compile(pattern)
     except re.error as err:
         raise RuleError(f"bad pattern {pattern!r}: {err}") from err
-    text = pairs[field].str.strip()
+    column = {"completion": "c", "target": "t"}.get(field, field) if normalized else field
+    text = pairs[column].str.strip()
     searched = _map_unique(text, compiled.search)
     matched = searched.notna()
     found = searched.map(lambda m: m.group(0) if m else "")
@@ -352,10 +363,11 @@ def regex(
         mask &= ~pairs[na_col] & ~pairs[blank_col] & (text != "")
     if min_len:
         mask &= text.str.len() >= min_len
-    # What matched (the whole cell when the rule fires because nothing matched), and where.
+    # What matched (the whole cell when the rule fires because nothing matched), and where;
+    # offsets in normalised text are not the cell's, so no span then.
     offset = (pairs[field].str.len() - pairs[field].str.lstrip().str.len()).tolist()
     spans = [
-        (m.start() + o, m.end() + o) if m is not None and not negate else None
+        (m.start() + o, m.end() + o) if m is not None and not negate and not normalized else None
         for m, o in zip(searched.tolist(), offset, strict=True)
     ]
     span = pd.Series(spans, index=pairs.index, dtype=object)
