@@ -20,8 +20,8 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from nlp_eval import lexicon
-from nlp_eval.numbers import Quantity, quantities
-from nlp_eval.text import is_na, is_template, normalize, original_span, strip_prefix, tokens
+from nlp_eval.numbers import Quantity, normalized_quantities, quantities
+from nlp_eval.text import normalize, original_span, read_cell, tokens
 
 VERDICTS: tuple[str, ...] = (
     "met",  # the actual value reaches the target (≥ / ≤ / range / date deadline respected)
@@ -116,19 +116,21 @@ _TOTAL = re.compile(
 
 @lru_cache(maxsize=1 << 17)
 def _text(raw: str) -> _Text:
+    # normalize() is idempotent: the parts below read norm as it is, not normalised again.
     norm = normalize(raw)
-    found = tuple(quantities(norm))
+    found = normalized_quantities(norm)
+    cell = read_cell(norm)
     rest = norm
     for q in reversed(found):
         rest = rest[: q.span[0]] + rest[q.span[1] :]
     return _Text(
         norm=norm,
         trimmed=norm.strip(_END_PUNCT),
-        joined_tokens=" ".join(tokens(norm)),
-        stripped=strip_prefix(norm).strip(_END_PUNCT),
+        joined_tokens=" ".join(cell.tokens),
+        stripped=cell.stripped.strip(_END_PUNCT),
         quantities=found,
-        na=is_na(norm),
-        template=is_template(norm),
+        na=cell.na,
+        template=cell.template,
         bare=bool(found) and not rest.strip(_END_PUNCT + "()"),
         vague_amount=any(q.vague for q in found),
         has_date=any(q.family == "date" for q in found),

@@ -451,6 +451,11 @@ def quantities(text: str) -> list[Quantity]:
     return list(_quantities(normalize(text)))
 
 
+def normalized_quantities(norm: str) -> tuple[Quantity, ...]:
+    """quantities() of a text normalize() already returned (spares normalising it again)."""
+    return _quantities(norm)
+
+
 def token_spans(cell: str) -> list[tuple[int, int]]:
     """Spans of an already normalised cell that must stay single tokens (≥95%, 50.5万元, 35人)."""
     return [q.core for q in _quantities(cell) if q.kind != "vague" and q.core[1] > q.core[0]]

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Literal
 
@@ -88,6 +89,20 @@ def _t2s():
     return opencc.OpenCC("t2s")
 
 
+# Every block holding a key of OpenCC's t2s dictionaries: radicals to CJK, compatibility
+# ideographs, extensions B to G.
+_CJK_BLOCKS = ((0x2E80, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3134F))
+
+
+@cache
+def _t2s_changes() -> frozenset[str]:
+    """Characters t2s may change: those it converts alone, and those only a phrase converts."""
+    chars = [chr(code) for low, high in _CJK_BLOCKS for code in range(low, high + 1)]
+    converted = _t2s().convert("\n".join(chars)).split("\n")  # one call: ~40 ms
+    alone = {ch for ch, out in zip(chars, converted, strict=True) if ch != out}
+    return frozenset(alone | set(lexicon.words("t2s_phrase_chars.txt")))
+
+
 def _operator(match: re.Match[str]) -> str:
     found = re.sub(r"\s", "", match.group())
     if found.startswith((".", "。")):
@@ -117,7 +132,8 @@ def _normalize(text: str) -> str:
     text = text.translate(_CHAR_MAP)
     text = _OPERATORS.sub(_operator, text)
     text = _SPACE.sub(_space, text).strip()
-    if text.isascii():
+    # Most texts are simplified already: converting them would return them unchanged.
+    if text.isascii() or _t2s_changes().isdisjoint(text):
         return text
     return _t2s().convert(text)
 
@@ -158,7 +174,11 @@ def _na_phrases() -> frozenset[str]:
 
 def is_na(text: str) -> bool:
     """Whether a cell declares the indicator not applicable (不适用, 无, /, 本项目不涉及…)."""
-    cell = _trim(normalize(text))
+    return _is_na_cell(normalize(text))
+
+
+def _is_na_cell(norm: str) -> bool:
+    cell = _trim(norm)
     if not cell:
         return False
     if cell in _na_phrases():
@@ -179,7 +199,10 @@ def _template_phrases() -> re.Pattern[str]:
 
 def is_placeholder(text: str) -> bool:
     """Whether a cell holds a placeholder instead of content (……, **, XX, (≥**人))."""
-    cell = normalize(text)
+    return _is_placeholder_cell(normalize(text))
+
+
+def _is_placeholder_cell(cell: str) -> bool:
     if not cell:
         return False
     return bool(_PLACEHOLDER_ONLY.fullmatch(cell) or _PLACEHOLDER.search(cell))
@@ -187,8 +210,11 @@ def is_placeholder(text: str) -> bool:
 
 def is_template(text: str) -> bool:
     """Whether a cell is a placeholder or still the template's instruction text."""
-    cell = normalize(text)
-    return is_placeholder(cell) or bool(_template_phrases().search(cell))
+    return _is_template_cell(normalize(text))
+
+
+def _is_template_cell(cell: str) -> bool:
+    return _is_placeholder_cell(cell) or bool(_template_phrases().search(cell))
 
 
 @cache
@@ -198,7 +224,10 @@ def _copy_prefixes() -> tuple[str, ...]:
 
 def strip_prefix(text: str, prefixes: Iterable[str] | None = None) -> str:
     """Normalised text without leading copy prefixes (已经/完成/实现/进一步/均…), repeatedly."""
-    cell = normalize(text)
+    return _strip_prefix_cell(normalize(text), prefixes)
+
+
+def _strip_prefix_cell(cell: str, prefixes: Iterable[str] | None = None) -> str:
     words = _copy_prefixes() if prefixes is None else tuple(sorted(prefixes, key=len)[::-1])
     changed = True
     while changed and cell:
@@ -271,6 +300,23 @@ def _tokens(cell: str, engine: Engine) -> tuple[str, ...]:
             out.append(cell[start:end])
         position = end
     return tuple(t for t in out if t.strip(_PUNCT))
+
+
+@dataclass(frozen=True)
+class Cell:
+    """What the comparison reads of one normalised text, each part computed without normalising again."""
+
+    tokens: tuple[str, ...]
+    na: bool
+    template: bool
+    stripped: str  # without copy prefixes
+
+
+def read_cell(norm: str) -> Cell:
+    """Tokens, N/A, template and prefix-stripped text of a text normalize() already returned."""
+    return Cell(
+        _tokens(norm, "fast"), _is_na_cell(norm), _is_template_cell(norm), _strip_prefix_cell(norm)
+    )
 
 
 def tokens(text: str, *, engine: Engine = "fast") -> list[str]:

@@ -168,6 +168,27 @@ def test_traditional_tokens_equal_simplified():
 
 
 @pytest.mark.parametrize(
+    "text",
+    # Phrases t2s converts though no character of them converts alone, then common texts.
+    ["反覆检查", "深沈", "憑藉资金", "什麼", "服務對象滿意度", "覆盖率100%", "坏账为0", "已完成"],
+)
+def test_normalize_converts_exactly_like_opencc(text):
+    """Skipping t2s for texts with nothing to convert changes no result."""
+    import opencc
+
+    assert normalize(text) == opencc.OpenCC("t2s").convert(text)
+
+
+def test_real_texts_normalize_like_opencc():
+    import opencc
+
+    convert = opencc.OpenCC("t2s").convert
+    texts = [t for t in _real_texts() if not t.isascii()]
+    assert len(texts) > 1000
+    assert [normalize(t) for t in texts] == [normalize(convert(t)) for t in texts]
+
+
+@pytest.mark.parametrize(
     ("raw", "normalized_part", "original_part"),
     [
         ("  满意度 >= 95 %", "≥95%", ">= 95 %"),
