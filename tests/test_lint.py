@@ -125,6 +125,17 @@ def test_a_result_that_mentions_its_method_is_not_instruction_text():
     assert "missing" not in lint(_table(rows)).table["label"].tolist()
 
 
+@pytest.mark.parametrize(
+    "completion",
+    ["<script>alert(1)</script>", '=HYPERLINK("http://example.com","查看")', "=SUM(B2:B9)"],
+)
+def test_markup_or_formula_is_missing_and_nothing_else(completion):
+    out = lint(_table([{"indicator": "验收合格率", "target": "≥90%", "completion": completion}]))
+    assert out.table.at[0, "label"] == "missing"
+    codes = set(out.table.at[0, "codes"].split())
+    assert "E005" in codes and not codes & {"E001", "N001", "N005", "V006", "R002"}
+
+
 def test_sure_rules_win_over_the_model():
     table = _table(
         [{"target": "≥95%", "completion": "≥95%"}, {"target": "2个", "completion": "已完成"}]

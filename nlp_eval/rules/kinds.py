@@ -20,6 +20,7 @@ from nlp_eval.errors import RuleError
 
 KINDS: tuple[str, ...] = (
     "empty",
+    "not_text",
     "not_applicable",
     "phrase",
     "regex",
@@ -120,6 +121,16 @@ def declares_na(cell: str) -> bool:
     return bool(pattern and cell and not re.search(r"\d", cell) and pattern.fullmatch(cell))
 
 
+@cache
+def _code_patterns() -> tuple[re.Pattern[str], ...]:
+    return tuple(re.compile(p) for p in _word_list("code_patterns.txt"))
+
+
+def is_code(cell: str) -> bool:
+    """Whether a cell holds markup, script or a formula instead of text (code_patterns.txt)."""
+    return any(p.search(cell) for p in _code_patterns())
+
+
 # A cell holding only a mark is an unfilled cell, not a declaration (GUIDE.md §10).
 _MARKS = frozenset({"/", "-", "--", "—", "——", "\\", "、"})
 
@@ -173,8 +184,15 @@ def prepare(table: pd.DataFrame, features: pd.DataFrame | None = None) -> pd.Dat
         p[col] = p[col].astype(bool)
     p["t_measurable"] = _map_unique(p["t"], lambda s: bool(_MEASURABLE.search(s))).astype(bool)
     p["c_measurable"] = _map_unique(p["c"], lambda s: bool(_MEASURABLE.search(s))).astype(bool)
+    # Markup, script or a formula in place of a completion says nothing about the work: the
+    # other rules treat it as blank, E005 names it.
+    p["c_code"] = False
+    suspect = p["c"].str.contains(r"<|^[=@+]|script:|data:", case=False, regex=True)
+    if suspect.any():
+        p.loc[suspect, "c_code"] = _map_unique(p.loc[suspect, "c"], is_code).astype(bool)
+    p["c_code"] = p["c_code"].astype(bool)
     p["t_blank"] |= p["t"] == ""
-    p["c_blank"] |= p["c"] == ""
+    p["c_blank"] |= (p["c"] == "") | p["c_code"]
     p["c_mark"] = p["c"].isin(_MARKS)
     p["no_reason"] = (p["reason"].str.strip(" 。.\n") == "") | _map_unique(
         p["reason"], _is_na_text
@@ -259,10 +277,15 @@ def measure_and_goal(target: str) -> tuple[str, str]:
 def empty(pairs: pd.DataFrame, *, field: str = "completion") -> pd.DataFrame:
     """The field is blank, a placeholder (……, **, XX) or a bare mark (/, —), the other side not N/A."""
     if field == "completion":
-        mask = (pairs["c_blank"] | pairs["c_mark"]) & ~pairs["t_na"]
+        mask = (pairs["c_blank"] | pairs["c_mark"]) & ~pairs["c_code"] & ~pairs["t_na"]
     else:
         mask = pairs["t_blank"] & ~pairs["t_na"] & ~pairs["c_na"]
     return _hits(mask, pairs.index, match=pairs[field])
+
+
+def not_text(pairs: pd.DataFrame) -> pd.DataFrame:
+    """The completion is markup, script or a spreadsheet formula, the target not N/A."""
+    return _hits(pairs["c_code"] & ~pairs["t_na"], pairs.index, match=pairs["completion"])
 
 
 def not_applicable(pairs: pd.DataFrame, *, both: bool = True) -> pd.DataFrame:
@@ -797,7 +820,7 @@ def _texts_of(pairs: pd.DataFrame, mask: pd.Series) -> tuple[pd.Series, pd.Serie
 def shortfall(pairs: pd.DataFrame) -> pd.DataFrame:
     """The actual value misses the target (direction-aware) while points are full or no reason."""
     excused, zh, en = _excuse(pairs)
-    mask = (pairs["f_verdict"] == "short") & excused & pairs["is_indicator"]
+    mask = (pairs["f_verdict"] == "short") & excused & pairs["is_indicator"] & ~pairs["c_blank"]
     goal, actual = _texts_of(pairs, mask)
     return _hits(
         mask,
@@ -826,6 +849,7 @@ def unit_mismatch(pairs: pd.DataFrame) -> pd.DataFrame:
         (pairs["f_verdict"] == "unit_mismatch")
         & (pairs["f_target_family"] != "")  # a bare number has no unit to mismatch
         & pairs["is_indicator"]
+        & ~pairs["c_blank"]
     )
     goal, actual = _texts_of(pairs, mask)
     return _hits(mask, pairs.index, goal_unit=goal, actual_unit=actual)
@@ -841,7 +865,11 @@ def points(pairs: pd.DataFrame, *, slack: float = 0.05) -> pd.DataFrame:
     share = pd.Series(np.clip(np.nan_to_num(share, nan=0.0), 0.0, 1.0), index=pairs.index)
     expected = (weight * share.where(pairs["a_met"] == 0.0, 1.0)).round(2)
     valid = (
-        (weight > 0) & got.notna() & pairs["a_met"].notna() & (pairs["f_target_family"] != "date")
+        (weight > 0)
+        & got.notna()
+        & pairs["a_met"].notna()
+        & (pairs["f_target_family"] != "date")
+        & ~pairs["c_blank"]
     )
     mask = valid & (got > expected + np.maximum(slack, 0.01 * weight))
     goal_text, actual_text = _texts_of(pairs, mask)
