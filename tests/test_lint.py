@@ -136,6 +136,17 @@ def test_markup_or_formula_is_missing_and_nothing_else(completion):
     assert "E005" in codes and not codes & {"E001", "N001", "N005", "V006", "R002"}
 
 
+def test_yes_answers_only_a_yes_no_target():
+    rows = [
+        {"indicator": "患者满意度", "target": "≥90%", "completion": "是"},
+        {"indicator": "是否建立联防联控机制", "target": "是", "completion": "是"},
+        {"indicator": "是否按期完工", "target": "100%", "completion": "是"},
+    ]
+    out = lint(_table(rows)).table
+    assert out["label"].tolist() == ["vague", "specific", "specific"]
+    assert "V006" in out.at[0, "codes"]
+
+
 def test_sure_rules_win_over_the_model():
     table = _table(
         [{"target": "≥95%", "completion": "≥95%"}, {"target": "2个", "completion": "已完成"}]

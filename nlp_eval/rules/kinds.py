@@ -500,14 +500,22 @@ def no_evidence(
     *,
     max_len: int = 30,
     answers: str = r"^(未发生|未出现|均未发生|全年未发生|无|没有|零)",
+    yes_no: str = r"^(?:是|否|有)[。.]?$",
+    asks: str = r"是否|有无|是/否",
 ) -> pd.DataFrame:
     """A target with a number answered by a short text with no number, date or named output.
 
     answers: completions that state a zero (未发生…) and so answer a 0 / 不发生 target.
+    yes_no: a yes/no answer, evidence only when the target or indicator asks (`asks`) a
+    yes/no question (是 → 是, 是否按期完工 → 是); against ≥90% it says nothing.
     """
+    question = pairs["t"].str.match(yes_no) | (pairs["t"] + " " + pairs["indicator"]).str.contains(
+        asks
+    )
+    bare_yes = pairs["c"].str.match(yes_no) & ~question
     mask = (
         (pairs["f_target_quantities"].astype(int) > 0)
-        & ~pairs["c_measurable"]
+        & (~pairs["c_measurable"] | bare_yes)
         & pairs["c"].str.len().between(1, max_len)
         & ~pairs["c"].str.match(answers)
         & ~pairs["c_na"]
