@@ -139,14 +139,15 @@ def _text(raw: str) -> _Text:
 
 
 @cache
-def _reverse_terms() -> tuple[str, ...]:
-    return tuple(normalize(w) for w in lexicon.words("reverse_terms.txt"))
+def _reverse_terms() -> re.Pattern[str]:
+    words = sorted({normalize(w) for w in lexicon.words("reverse_terms.txt")}, key=len)
+    return re.compile("|".join(re.escape(w) for w in reversed(words) if w) or "(?!)")
 
 
-@lru_cache(maxsize=1 << 16)
 def _is_reverse_text(indicator: str, target: str) -> bool:
     """A 反向 indicator (lower is better) named in the indicator or the target text."""
-    return any(w in indicator or w in target for w in _reverse_terms())
+    terms = _reverse_terms()
+    return bool(terms.search(indicator) or terms.search(target))
 
 
 # ---------------------------------------------------------------- quantity verdict
@@ -253,7 +254,6 @@ class _Verdict(NamedTuple):
     target_has_comparator: bool
 
 
-@lru_cache(maxsize=1 << 17)
 def _verdict(target: _Text, completion: _Text, reverse_term: bool) -> _Verdict:
     main = _main(target.quantities)
     found = completion.quantities

@@ -72,6 +72,7 @@ _CHAR_MAP.update(
         }.items()
     }
 )
+_MAPPED = re.compile("[" + "".join(re.escape(chr(cp)) for cp in sorted(_CHAR_MAP)) + "]")
 _OPERATORS = re.compile(r">\s*=|=\s*>|<\s*=|=\s*<|\.{3,}|。{3,}")
 _OPERATOR_MAP = {">=": "≥", "=>": "≥", "<=": "≤", "=<": "≤"}
 # Whitespace survives only between two Latin letters or digits ("ISO 9001"); Chinese needs none.
@@ -129,8 +130,10 @@ def normalize(text: str) -> str:
 def _normalize(text: str) -> str:
     if not text:
         return ""
-    text = text.translate(_CHAR_MAP)
-    text = _OPERATORS.sub(_operator, text)
+    if _MAPPED.search(text):  # most cells have no full-width or variant character
+        text = text.translate(_CHAR_MAP)
+    if "=" in text or "..." in text or "。。。" in text:  # every _OPERATORS match holds one
+        text = _OPERATORS.sub(_operator, text)
     text = _SPACE.sub(_space, text).strip()
     # Most texts are simplified already: converting them would return them unchanged.
     if text.isascii() or _t2s_changes().isdisjoint(text):
