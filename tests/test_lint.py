@@ -147,6 +147,23 @@ def test_yes_answers_only_a_yes_no_target():
     assert "V006" in out.at[0, "codes"]
 
 
+@pytest.mark.parametrize(
+    ("target", "completion", "label"),
+    [
+        ("方便群众出行", "方便群众出行", "copy"),
+        ("按季度拨付", "按季度拨付到位", "copy"),
+        ("保障安全畅通", "保障了安全畅通", "copy"),
+        ("按时完成", "按时完成", "vague"),  # a status word: judged on the completion alone
+        ("有效", "有效", "vague"),  # a grade
+        ("全年持续开展", "全年持续开展", "vague"),  # manner words, no content
+    ],
+)
+def test_short_content_phrases_repeated_are_copy_grades_are_not(target, completion, label):
+    assert (
+        lint(_table([{"target": target, "completion": completion}])).table.at[0, "label"] == label
+    )
+
+
 def test_sure_rules_win_over_the_model():
     table = _table(
         [{"target": "≥95%", "completion": "≥95%"}, {"target": "2个", "completion": "已完成"}]

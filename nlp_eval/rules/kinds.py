@@ -406,41 +406,89 @@ def copy(
     max_ratio: float = 101,
     min_content: int = 3,
     min_words: int = 7,
+    min_phrase: int = 5,
+    grades: str | Sequence[str] = "grade_words.txt",
+    fillers: str | Sequence[str] = (),
 ) -> pd.DataFrame:
     """The completion repeats the target sentence (after 完成/已/进一步… is stripped).
 
     Only a target with content beyond a value or a grade can be copied (GUIDE.md §1-2): a
-    measure name with its value (min_content characters besides the quantity), or a phrase
-    of min_words characters when the target has no number (逐步完善 is a grade).
+    measure name with its value (min_content characters besides the quantity); with no
+    number, a phrase of min_words characters, or a shorter one keeping min_phrase characters
+    once the grade words are out (方便群众出行 is content; 逐步完善, 全年持续开展 are grades).
+    fillers: words a completion may add to the whole target and stay a copy, whatever the
+    ratio (按季度拨付 → 按季度拨付到位).
     """
     ratio = pairs["f_stripped_ratio"].astype(float)
     # 不发生… → 未发生… reports that it did not happen: an answer, not a copy (GUIDE.md §6).
     answered = pairs["t"].str.match(r"^(不|无)") & pairs["c"].str.match(r"^(未|没有|全年未|均未)")
-    mask = (
-        (ratio >= min_ratio) & (ratio < max_ratio) & ~pairs["t_na"] & ~pairs["c_blank"] & ~answered
-    )
+    eligible = ~pairs["t_na"] & ~pairs["c_blank"] & ~answered
+    mask = (ratio >= min_ratio) & (ratio < max_ratio) & eligible
+    if fillers:
+        mask |= _padded(pairs, _words(fillers)) & eligible
     rows = pairs.index[mask.to_numpy()]
     if len(rows):  # the costlier checks only on the few near-identical pairs
         t, c = pairs.loc[rows, "t"].tolist(), pairs.loc[rows, "c"].tolist()
         numbered = (pairs.loc[rows, "f_target_quantities"].astype(int) > 0).tolist()
+        grade_words = _words(grades)
         keep = [
-            _content_length(a) >= (min_content if n else min_words) and not _has_new_number(a, b)
+            (
+                _content_length(a) >= min_content
+                if n
+                else _content_length(a) >= min_words or _phrase_length(a, grade_words) >= min_phrase
+            )
+            and not _has_new_number(a, b)
             for a, b, n in zip(t, c, numbered, strict=True)
         ]
         mask.loc[rows] = keep
     return _hits(mask, pairs.index, ratio=ratio.round(0).astype(int))
 
 
+def _padded(pairs: pd.DataFrame, fillers: Sequence[str]) -> pd.Series:
+    """The completion is the whole target plus only filler words (了, 到位…), prefixes aside."""
+    t, c = pairs["t"], pairs["c"]
+    near = (t.str.len() >= 2) & (c.str.len() > t.str.len()) & (c.str.len() <= t.str.len() + 8)
+    rows = pairs.index[near.to_numpy()]
+    out = pd.Series(False, index=pairs.index)
+    if not len(rows):
+        return out
+    filler = re.compile(f"(?:{_alternation(fillers)})" if fillers else "(?!)")
+    found = []
+    for a, b in zip(t.loc[rows].tolist(), c.loc[rows].tolist(), strict=True):
+        core, done = text.strip_prefix(a), text.strip_prefix(b)
+        head, sep, tail = done.partition(core)
+        rest = filler.sub("", head + tail) if sep and core else "x"
+        found.append(bool(sep) and not re.search(r"[\w\u4e00-\u9fff]", rest))
+    out.loc[rows] = found
+    return out
+
+
+@lru_cache(maxsize=1 << 16)
+def _phrase_length(target: str, grades: tuple[str, ...]) -> int:
+    """Chinese characters of a target without quantities once its grade words are taken out."""
+    words = _cjk_outside_quantities(target)
+    if words in _word_list("vague_status.txt"):
+        return 0
+    for grade in sorted(grades, key=len, reverse=True):
+        words = words.replace(grade, "")
+    return len(words)
+
+
 @lru_cache(maxsize=1 << 16)
 def _content_length(target: str) -> int:
     """Chinese characters of the target outside its quantities; a status word or grade counts 0."""
+    words = _cjk_outside_quantities(target)
+    return 0 if words in _word_list("vague_status.txt") else len(words)
+
+
+@lru_cache(maxsize=1 << 16)
+def _cjk_outside_quantities(target: str) -> str:
     rest, end = [], 0
     for q in numbers.quantities(target):
         rest.append(target[end : q.span[0]])
         end = q.span[1]
     rest.append(target[end:])
-    words = re.sub(r"[^\u4e00-\u9fff]", "", "".join(rest))
-    return 0 if words in _word_list("vague_status.txt") else len(words)
+    return re.sub(r"[^\u4e00-\u9fff]", "", "".join(rest))
 
 
 @lru_cache(maxsize=1 << 16)
