@@ -255,11 +255,31 @@ def _date_interval(match: re.Match[str]) -> tuple[float, float]:
     return year + 101, year + 1231
 
 
+@cache
+def _date_lead() -> int:
+    """How far before its first _MAYBE_DATE hit a date match can start."""
+    # A comparator word, then at most 2021至2035年 before the first 年/月/季/day/2023- mark.
+    return max(map(len, _phrases("before"))) + len("2021至2035")
+
+
+def _date_matches(cell: str) -> Iterator[re.Match[str]]:
+    """finditer of the date pattern, searched only from just before each date mark.
+
+    Every date match starts at most _date_lead() characters before a _MAYBE_DATE hit, so
+    searching from there finds the same leftmost matches as scanning the whole cell.
+    """
+    pattern, lead, pos = _date_pattern(), _date_lead(), 0
+    while mark := _MAYBE_DATE.search(cell, pos):
+        match = pattern.search(cell, max(pos, mark.start() - lead))
+        if match is None:
+            return
+        yield match
+        pos = match.end()
+
+
 def _dates(cell: str) -> list[Quantity]:
     out: list[Quantity] = []
-    if not _MAYBE_DATE.search(cell):
-        return out
-    for match in _date_pattern().finditer(cell):
+    for match in _date_matches(cell):
         start, end = (float(x) for x in _date_interval(match))
         found = [(match["before"], "before")] if match["before"] else []
         found += [(match["after"], "after")] if match["after"] else []
