@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -17,6 +18,13 @@ from nlp_eval.records import COLUMNS
 from nlp_eval.rules import example_table, load_rules
 
 SEED = Path(__file__).parent / "fixtures" / "longgang_culture_2020.tsv"
+CORPUS = Path(__file__).parent.parent / "corpus"
+# An empty quote or bracket, a field or optional segment left unrendered, a category name
+# quoted as if it were an indicator name (写出“社会”可核验的…).
+UNRENDERED = re.compile(
+    r"“\s*”|\"\"|‘\s*’|（\s*）|\(\s*\)|[{}]|\[\[|\]\]|指标指标"
+    r"|“(?:数量|质量|时效|成本|社会|经济|生态|满意度|可持续|产出|效益|总体)”"
+)
 
 
 def _table(rows: list[dict]) -> pd.DataFrame:
@@ -334,3 +342,28 @@ def test_a_target_declaration_gets_target_checks_but_no_labels():
     codes = {(f.row, f.code) for f in linted.findings}
     assert (1, "T001") in codes and (2, "E001") in codes
     assert not any(row < 2 and code.startswith("E") for row, code in codes)
+
+
+def test_no_finding_renders_an_empty_quote_or_a_placeholder():
+    from nlp_eval.io import read_files
+
+    edge = _table([
+        {"level1": "效益", "level2": "社会", "target": "", "completion": ""},
+        {"level1": "满意度", "level2": "满意度", "target": "社会满意度", "completion": "满意度≥95%"},
+        {"level1": "满意度", "level2": "满意度", "target": "社会满意度", "completion": "社会满意度"},
+        {"level1": "效益", "level2": "社会", "target": "社会效益明显", "completion": "效果明显"},
+        {"level1": "产出", "level2": "时效", "target": "年底前完成", "completion": "年底前完成"},
+        {"level1": "", "level2": "", "target": "", "completion": "已完成"},
+        {"level1": "总体", "level2": "", "target": "", "completion": "XX"},
+    ])  # fmt: skip
+    tables = [read_files([CORPUS]).table, edge]
+    for table in tables:
+        for lang in ("zh", "en"):
+            linted = lint(table, lang=lang)
+            bad = [
+                (f.code, text)
+                for f in linted.findings
+                for text in (f.message, f.suggestion)
+                if UNRENDERED.search(text)
+            ]
+            assert not bad, bad[:5]

@@ -113,3 +113,25 @@ def test_a_bad_rule_names_file_code_and_key(tmp_path, body, key):
     bad.write_text(body, encoding="utf-8")
     with pytest.raises(RuleError, match=rf"bad\.toml: rule V9\d*: {key}"):
         load_rules(bad)
+
+
+def test_an_optional_segment_is_dropped_where_its_field_is_empty():
+    from nlp_eval.rules import render_template
+
+    columns = {"measure": ["满意度", "满意度"], "goal": ["≥95%", ""]}
+    assert render_template("写出{measure}[[，与目标“{goal}”对照]]", columns, 2) == [
+        "写出满意度，与目标“≥95%”对照",
+        "写出满意度",
+    ]
+
+
+def test_a_category_is_named_as_a_reader_names_it():
+    from nlp_eval.rules.kinds import category_name
+
+    assert [category_name(c) for c in ("社会", "数量", "可持续", "总体", "生态效益指标")] == [
+        "社会效益指标",
+        "数量指标",
+        "可持续影响指标",
+        "年度总体目标",
+        "生态效益指标",
+    ]

@@ -21,7 +21,15 @@ from nlp_eval.errors import RuleError
 from nlp_eval.records import LABELS, Finding, Severity
 from nlp_eval.rules import kinds
 
-__all__ = ["Rule", "check", "check_pairs", "example_table", "load_rules", "select_rules"]
+__all__ = [
+    "Rule",
+    "check",
+    "check_pairs",
+    "example_table",
+    "load_rules",
+    "render_template",
+    "select_rules",
+]
 
 CODE = re.compile(r"^[A-Z]\d{3}$")
 NAME = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -244,12 +252,12 @@ def findings_of(rule: Rule, hits: pd.DataFrame, pairs: pd.DataFrame, lang: str) 
     message, suggestion = rule.message[lang], rule.suggestion[lang]
     used = set(_FIELD.findall(message + suggestion))
     rows = hits.index.to_numpy()
-    columns = kinds.message_fields(pairs, rows, [c for c in used if c not in hits])
+    columns = kinds.message_fields(pairs, rows, [c for c in used if c not in hits], lang=lang)
     columns.update({c: hits[c].to_numpy() for c in hits.columns if c in used})
     spans = hits["span"].to_numpy() if "span" in hits else [None] * len(rows)
     where = hits["field"].to_numpy() if "field" in hits else [rule.field] * len(rows)
-    messages = _render_many(message, columns, len(rows))
-    suggestions = _render_many(suggestion, columns, len(rows))
+    messages = render_template(message, columns, len(rows))
+    suggestions = render_template(suggestion, columns, len(rows))
     return [
         Finding(
             rule.code,
@@ -266,6 +274,31 @@ def findings_of(rule: Rule, hits: pd.DataFrame, pairs: pd.DataFrame, lang: str) 
             rows.tolist(), messages, suggestions, where, spans, strict=True
         )
     ]
+
+
+_OPTIONAL = re.compile(r"\[\[(.*?)\]\]", re.S)
+
+
+def render_template(template: str, columns: Mapping[str, Any], n: int) -> list[str]:
+    """The template filled for n hits; a [[segment]] is dropped where a field in it is empty."""
+    parts = _OPTIONAL.split(template)  # even: always shown; odd: optional segments
+    if len(parts) == 1:
+        return _render_many(template, columns, n)
+    rendered = []
+    for i, part in enumerate(parts):
+        texts = _render_many(part, columns, n)
+        if i % 2:
+            fields = [f for f in _FIELD.findall(part) if f in columns]
+            empty = [
+                any(_blank(columns[f][row]) for f in fields) for row in range(n)
+            ]  # a field's value per hit
+            texts = ["" if gone else t for t, gone in zip(texts, empty, strict=True)]
+        rendered.append(texts)
+    return ["".join(pieces) for pieces in zip(*rendered, strict=True)]
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, float) and value != value) or not str(value).strip()
 
 
 def _render_many(template: str, columns: Mapping[str, Any], n: int) -> list[str]:

@@ -222,27 +222,49 @@ def prepare(table: pd.DataFrame, features: pd.DataFrame | None = None) -> pd.Dat
     return p
 
 
-def message_fields(pairs: pd.DataFrame, rows: np.ndarray, names: Iterable[str]) -> dict:
+def category_name(level: str) -> str:
+    """A category as a reader names it: 社会 → 社会效益指标, 数量 → 数量指标, 总体 → 年度总体目标."""
+    if not level or level.endswith(("指标", "目标")):
+        return level
+    if level == "总体":
+        return "年度总体目标"
+    if level in ("经济", "社会", "生态", "环境"):
+        return f"{level}效益指标"
+    if level.startswith("可持续"):
+        return "可持续影响指标"
+    return f"{level}指标"
+
+
+_THIS_INDICATOR = {"zh": "本指标", "en": "this indicator"}
+
+
+def message_fields(
+    pairs: pd.DataFrame, rows: np.ndarray, names: Iterable[str], lang: str = "zh"
+) -> dict:
     """Pair fields a message may use, for the rows of its hits: columns, measure and goal."""
     # Take the rows first: converting a whole Arrow string column costs more than the rule.
     out = {n: pairs[n].take(rows).tolist() for n in names if n in pairs}
+    if "category" in names:
+        out["category"] = [category_name(v) for v in pairs["level2"].take(rows).tolist()]
     if {"measure", "goal"} & set(names):
         parts = [measure_and_goal(t) for t in pairs["target"].take(rows).tolist()]
         # No measure before a value: name the indicator, else a short target that names the
-        # measure (社会大众对举办活动情况的满意度), else the category (总体 → 年度总体目标).
+        # measure (社会大众对举办活动情况的满意度), else the category as a reader names it
+        # (社会 → 社会效益指标, 总体 → 年度总体目标: a bare 社会 reads like an indicator name).
         short = pairs["target"].where(pairs["target"].str.len().between(2, 20), "")
         short = short.where(pairs["f_target_quantities"].astype(int) == 0, "").where(
             ~pairs["t_na"], ""
         )
         names = (
             pairs["indicator"]
-            .where(pairs["indicator"] != "", short)
-            .where(lambda s: s != "", pairs["level2"])
-            .where(lambda s: s != "", pairs["level1"].replace("总体", "年度总体目标"))
+            .where(pairs["indicator"].str.strip() != "", short)
+            .where(lambda s: s.str.strip() != "", _map_unique(pairs["level2"], category_name))
+            .where(lambda s: s != "", _map_unique(pairs["level1"], category_name))
             .take(rows)
             .tolist()
         )
-        out["measure"] = [m or name for (m, _), name in zip(parts, names, strict=True)]
+        this = _THIS_INDICATOR.get(lang, _THIS_INDICATOR["zh"])
+        out["measure"] = [m or name or this for (m, _), name in zip(parts, names, strict=True)]
         out["goal"] = [g for _, g in parts]
     return out
 
@@ -657,7 +679,8 @@ def misplaced(
     best = others.idxmax(axis=1) if len(others.columns) else pd.Series("", index=pairs.index)
     best_count = others.max(axis=1) if len(others.columns) else pd.Series(0, index=pairs.index)
     mask = (category != "") & (own == 0) & (best_count >= min_hits) & ~na
-    return _hits(mask, pairs.index, other=best, hits=best_count)
+    other_name = best.map(category_name) if len(best) else best
+    return _hits(mask, pairs.index, other=best, other_name=other_name, hits=best_count)
 
 
 def alignment(pairs: pd.DataFrame, *, below: float = 1.0) -> pd.DataFrame:
@@ -908,6 +931,9 @@ def unit_mismatch(pairs: pd.DataFrame) -> pd.DataFrame:
         & ~pairs["c_blank"]
     )
     goal, actual = _texts_of(pairs, mask)
+    # A completion whose only quantity is a threshold still has a unit to show.
+    lacking = actual.index[(actual == "") & np.asarray(mask, dtype=bool)]
+    actual.loc[lacking] = [_main_text(c) or c for c in pairs.loc[lacking, "c"]]
     return _hits(mask, pairs.index, goal_unit=goal, actual_unit=actual)
 
 
