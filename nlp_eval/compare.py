@@ -300,45 +300,38 @@ def _verdict(target: _Text, completion: _Text, reverse_term: bool) -> _Verdict:
     )  # fmt: skip
 
 
-def _pair(target: _Text, completion: _Text, indicator: str) -> dict:
-    """Every feature except the four rapidfuzz similarities of the two texts."""
-    verdict = _verdict(target, completion, _is_reverse_text(indicator, target.norm))
-    return {
-        "target_in_completion": bool(target.trimmed) and target.trimmed in completion.norm,
-        "completion_in_target": bool(completion.trimmed) and completion.trimmed in target.norm,
-        "is_exact_copy": bool(target.trimmed) and target.trimmed == completion.trimmed,
-        "is_copy_after_prefix": bool(target.trimmed) and target.trimmed == completion.stripped,
-        **verdict._asdict(),
-        "target_na": target.na,
-        "completion_na": completion.na,
-        "target_template": target.template,
-        "completion_template": completion.template,
-        "target_bare_value": target.bare,
-        "completion_bare_value": completion.bare,
-        "target_vague_amount": target.vague_amount,
-        "completion_vague_amount": completion.vague_amount,
-        "target_has_date": target.has_date,
-        "completion_has_date": completion.has_date,
-        "target_quantities": len(target.quantities),
-        "completion_quantities": len(completion.quantities),
-        "target_digits": target.digits,
-        "completion_digits": completion.digits,
-        "target_chars": len(target.norm),
-        "completion_chars": len(completion.norm),
-    }
+def _pair(target: _Text, completion: _Text, indicator: str) -> tuple:
+    """Every feature except the five rapidfuzz similarities, in FEATURES order."""
+    # A tuple, not a dict: features() builds one per distinct row.
+    v = _verdict(target, completion, _is_reverse_text(indicator, target.norm))
+    t_trimmed = target.trimmed
+    return (
+        bool(t_trimmed) and t_trimmed in completion.norm,  # target_in_completion
+        bool(completion.trimmed) and completion.trimmed in target.norm,  # completion_in_target
+        bool(t_trimmed) and t_trimmed == completion.trimmed,  # is_exact_copy
+        bool(t_trimmed) and t_trimmed == completion.stripped,  # is_copy_after_prefix
+        v.target_has_comparator, v.completion_has_comparator, v.completion_comparator,
+        v.completion_has_actual, v.verdict, v.short_by, v.reverse, v.target_family,
+        v.target_unit, v.target_value, v.completion_value,
+        target.na, completion.na, target.template, completion.template,
+        target.bare, completion.bare, target.vague_amount, completion.vague_amount,
+        target.has_date, completion.has_date,
+        len(target.quantities), len(completion.quantities), target.digits, completion.digits,
+        len(target.norm), len(completion.norm),
+    )  # fmt: skip
 
 
 def compare(target: str, completion: str, indicator: str = "") -> Comparison:
     """Features of one target/completion pair (indicator: the 三级指标 name, for direction)."""
     t, c = _text(target or ""), _text(completion or "")
     ind = normalize(indicator or "")
-    return Comparison(
-        char_ratio=fuzz.ratio(t.norm, c.norm),
-        char_partial_ratio=fuzz.partial_ratio(t.norm, c.norm),
-        token_ratio=fuzz.token_set_ratio(t.joined_tokens, c.joined_tokens),
-        stripped_ratio=fuzz.ratio(t.trimmed, c.stripped),
-        indicator_ratio=fuzz.ratio(ind, c.norm) if ind else 0.0,
-        **_pair(t, c, ind),
+    return Comparison(  # char, partial, token, stripped and indicator ratios
+        fuzz.ratio(t.norm, c.norm),
+        fuzz.partial_ratio(t.norm, c.norm),
+        fuzz.token_set_ratio(t.joined_tokens, c.joined_tokens),
+        fuzz.ratio(t.trimmed, c.stripped),
+        fuzz.ratio(ind, c.norm) if ind else 0.0,
+        *_pair(t, c, ind),
     )
 
 
