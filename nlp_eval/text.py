@@ -25,7 +25,7 @@ punctuation or whitespace are dropped.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import cache, lru_cache
 from typing import Literal
@@ -208,7 +208,10 @@ def is_placeholder(text: str) -> bool:
 def _is_placeholder_cell(cell: str) -> bool:
     if not cell:
         return False
-    return bool(_PLACEHOLDER_ONLY.fullmatch(cell) or _PLACEHOLDER.search(cell))
+    if _PLACEHOLDER_ONLY.fullmatch(cell):
+        return True
+    # Every _PLACEHOLDER match holds one of these characters: most cells hold none.
+    return any(ch in cell for ch in "*×…Xx") and bool(_PLACEHOLDER.search(cell))
 
 
 def is_template(text: str) -> bool:
@@ -283,22 +286,25 @@ def _rjieba():
 Engine = Literal["fast", "jieba"]
 
 
-def _cut(text: str, engine: Engine) -> list[str]:
+def _cutter(engine: Engine) -> Callable[[str], list[str]]:
+    """The cut function of the engine: rjieba (falls back to jieba if missing) or jieba."""
     fast = _rjieba() if engine == "fast" else None
     if fast is not None:
-        return fast.cut(text, False)
-    return _jieba().lcut(text, HMM=False)
+        return lambda text: fast.cut(text, False)
+    reference = _jieba()
+    return lambda text: reference.lcut(text, HMM=False)
 
 
 @lru_cache(maxsize=1 << 17)
 def _tokens(cell: str, engine: Engine) -> tuple[str, ...]:
     from nlp_eval.numbers import token_spans  # numbers imports this module
 
+    cut = _cutter(engine)
     out: list[str] = []
     position = 0
     for start, end in (*token_spans(cell), (len(cell), len(cell))):
         if start > position:
-            out.extend(_cut(cell[position:start], engine))
+            out.extend(cut(cell[position:start]))
         if end > start:
             out.append(cell[start:end])
         position = end
