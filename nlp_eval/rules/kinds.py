@@ -472,6 +472,8 @@ def _padded(pairs: pd.DataFrame, fillers: Sequence[str]) -> pd.Series:
     near = (t.str.len() >= 2) & (c.str.len() > t.str.len()) & (c.str.len() <= t.str.len() + 8)
     rows = pairs.index[near.to_numpy()]
     out = pd.Series(False, index=pairs.index)
+    inside = [a in b for a, b in zip(t.loc[rows].tolist(), c.loc[rows].tolist(), strict=True)]
+    rows = rows[np.asarray(inside, dtype=bool)] if len(rows) else rows
     if not len(rows):
         return out
     filler = re.compile(f"(?:{_alternation(fillers)})" if fillers else "(?!)")
