@@ -104,6 +104,21 @@ def _t2s_changes() -> frozenset[str]:
     return frozenset(alone | set(lexicon.words("t2s_phrase_chars.txt")))
 
 
+@cache
+def _t2s_bmp_changes() -> re.Pattern[str]:
+    """The characters of _t2s_changes() below U+10000 as one character class (a fast search)."""
+    # Astral characters would turn the class into a slow alternation: they are checked apart.
+    bmp = sorted(ch for ch in _t2s_changes() if ch <= "\uffff")
+    return re.compile("[" + "".join(re.escape(ch) for ch in bmp) + "]")
+
+
+def _may_convert(text: str) -> bool:
+    """Whether t2s could change the text."""
+    if _t2s_bmp_changes().search(text):
+        return True
+    return max(text) > "\uffff" and not _t2s_changes().isdisjoint(text)
+
+
 def _operator(match: re.Match[str]) -> str:
     found = re.sub(r"\s", "", match.group())
     if found.startswith((".", "。")):
@@ -136,7 +151,7 @@ def _normalize(text: str) -> str:
         text = _OPERATORS.sub(_operator, text)
     text = _SPACE.sub(_space, text).strip()
     # Most texts are simplified already: converting them would return them unchanged.
-    if text.isascii() or _t2s_changes().isdisjoint(text):
+    if text.isascii() or not _may_convert(text):
         return text
     return _t2s().convert(text)
 

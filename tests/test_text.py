@@ -170,7 +170,17 @@ def test_traditional_tokens_equal_simplified():
 @pytest.mark.parametrize(
     "text",
     # Phrases t2s converts though no character of them converts alone, then common texts.
-    ["反覆检查", "深沈", "憑藉资金", "什麼", "服務對象滿意度", "覆盖率100%", "坏账为0", "已完成"],
+    [
+        "反覆检查",
+        "深沈",
+        "憑藉资金",
+        "什麼",
+        "服務對象滿意度",
+        "覆盖率100%",
+        "坏账为0",
+        "已完成",
+        "𰻞𰻞面",
+    ],
 )
 def test_normalize_converts_exactly_like_opencc(text):
     """Skipping t2s for texts with nothing to convert changes no result."""
