@@ -71,6 +71,7 @@ _ARABIC = r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?"
 _CJK_WORD = "[\u4e00-\u9fff]"
 _RANGE_SEP = frozenset({"-", "~", "至", "到", "起至"})
 _ANY_WORD = re.compile("[0-9\u4e00-\u9fff]")
+_CN_NUMERAL = re.compile("[零〇一二两三四五六七八九十百]")  # what a Chinese numeral starts with
 _NUMERAL = re.compile("[0-9零〇一二两三四五六七八九十]|百分之")
 _MAYBE_DATE = re.compile(r"[年月季]|[0-9][日号]|(?:19|20)[0-9]{2}[./-]")
 _MAYBE_NUMBER = re.compile("[0-9零〇一二两三四五六七八九十]|百分之|季度|半年|年底|年末")
@@ -460,8 +461,10 @@ def _quantities(cell: str) -> tuple[Quantity, ...]:
         return tuple(sorted(zeros + _vague(cell, _mask(cell, zeros)), key=lambda q: q.span))
     dates = _dates(cell)
     masked = _mask(cell, dates)
-    blocked = [m.span() for m in _vague_pattern().finditer(masked)]
-    blocked += [m.span() for m in _idiom_pattern().finditer(masked)]
+    blocked: list[tuple[int, int]] = []  # spans a Chinese numeral may not overlap (一批, 一站式)
+    if _CN_NUMERAL.search(masked):  # only Chinese numerals are checked against them
+        blocked = [m.span() for m in _vague_pattern().finditer(masked)]
+        blocked += [m.span() for m in _idiom_pattern().finditer(masked)]
     numbers = _numbers(cell, masked, blocked)
     numbers = sorted(numbers + _zeros(cell, _mask(masked, numbers)), key=lambda q: q.span)
     vague = _vague(cell, _mask(masked, numbers))
