@@ -78,6 +78,7 @@ _OPERATOR_MAP = {">=": "≥", "=>": "≥", "<=": "≤", "=<": "≤"}
 # Whitespace survives only between two Latin letters or digits ("ISO 9001"); Chinese needs none.
 _SPACE = re.compile(r"\s+")
 _PUNCT = ",.;:!?。、;:!?()[]{}“”‘’\"'《》〈〉/\\|…·-_ \t\n"
+_PUNCT_SET = frozenset(_PUNCT)
 _PLACEHOLDER_ONLY = re.compile(r"[\s…\.\*xX×#_?()\[\]<>≥≤=%]+")
 _PLACEHOLDER = re.compile(r"\*\*|××|(?<![A-Za-z])[Xx]{2,}(?![A-Za-z])|^…+|…+$")
 
@@ -323,7 +324,9 @@ def _tokens(cell: str, engine: Engine) -> tuple[str, ...]:
         if end > start:
             out.append(cell[start:end])
         position = end
-    return tuple(t for t in out if t.strip(_PUNCT))
+    # Drop punctuation-only tokens; a token starting with a word character is kept at once
+    # (strip with a long character set costs more than the set lookup).
+    return tuple(t for t in out if t and (t[0] not in _PUNCT_SET or t.strip(_PUNCT)))
 
 
 @dataclass(frozen=True)
