@@ -191,6 +191,8 @@ def chinese_number(text: str) -> float:
 
 def _resolve(found: list[tuple[str, str]]) -> tuple[str, str, bool, bool]:
     """(comparator, words, threshold, weak) from the (phrase, position) pairs around a number."""
+    if not found:  # most numbers and dates stand alone
+        return "", "", False, False
     table = _comparators()
     best: tuple[tuple[int, int], str] | None = None
     kinds = set()
