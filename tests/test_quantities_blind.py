@@ -13,10 +13,6 @@ from nlp_eval.cli import app
 
 FIXTURE = Path(__file__).parent / "fixtures" / "quantities_blind.tsv"
 
-# Expressions the parser gets wrong today, with what goes wrong. The test below asserts they
-# still fail, so the gap stays visible; when one is fixed, move it out of this table.
-KNOWN_FAILING: dict[str, str] = {}
-
 
 def _table() -> list[dict[str, str]]:
     """Rows of the blind table: expression, comparator, value, family, note."""
@@ -57,25 +53,11 @@ def _mismatches(row: dict[str, str]) -> list[str]:
 def test_table_is_large_and_well_formed() -> None:
     assert len(ROWS) >= 80
     assert len({row["expression"] for row in ROWS}) == len(ROWS)
-    assert set(KNOWN_FAILING) <= {row["expression"] for row in ROWS}
     for row in ROWS:
         assert row["comparator"] in {">=", "<=", "=", ">", "<", "~", ""}, row
         assert row["family"] == "vague" or row["value"], row
 
 
-@pytest.mark.parametrize(
-    "row",
-    [row for row in ROWS if row["expression"] not in KNOWN_FAILING],
-    ids=lambda row: row["expression"],
-)
+@pytest.mark.parametrize("row", ROWS, ids=lambda row: row["expression"])
 def test_blind_expression_parses(row: dict[str, str]) -> None:
     assert _mismatches(row) == []
-
-
-@pytest.mark.parametrize(
-    "row",
-    [row for row in ROWS if row["expression"] in KNOWN_FAILING],
-    ids=lambda row: row["expression"],
-)
-def test_known_failing_expression_still_fails(row: dict[str, str]) -> None:
-    assert _mismatches(row), f"now parsed correctly, move out of KNOWN_FAILING: {row['expression']}"
