@@ -38,7 +38,7 @@ TEXT_COLUMNS = (
 NUMBER_COLUMNS = ("value", "weight", "points", "year")
 
 # (file, check) cases that fail today; the test asserts they still fail so a fix is noticed.
-KNOWN_FAILING: set[tuple[str, str]] = {}
+KNOWN_FAILING: set[tuple[str, str]] = set()
 
 
 def _tsv(name: str) -> list[dict[str, str]]:
