@@ -251,16 +251,17 @@ def message_fields(
         # No measure before a value: name the indicator, else a short target that names the
         # measure (社会大众对举办活动情况的满意度), else the category as a reader names it
         # (社会 → 社会效益指标, 总体 → 年度总体目标: a bare 社会 reads like an indicator name).
-        short = pairs["target"].where(pairs["target"].str.len().between(2, 20), "")
-        short = short.where(pairs["f_target_quantities"].astype(int) == 0, "").where(
-            ~pairs["t_na"], ""
-        )
+        # Every step is per row: work on the hit rows only, not the whole table.
+        hit = pairs[
+            ["target", "indicator", "level1", "level2", "f_target_quantities", "t_na"]
+        ].take(rows)
+        short = hit["target"].where(hit["target"].str.len().between(2, 20), "")
+        short = short.where(hit["f_target_quantities"].astype(int) == 0, "").where(~hit["t_na"], "")
         names = (
-            pairs["indicator"]
-            .where(pairs["indicator"].str.strip() != "", short)
-            .where(lambda s: s.str.strip() != "", _map_unique(pairs["level2"], category_name))
-            .where(lambda s: s != "", _map_unique(pairs["level1"], category_name))
-            .take(rows)
+            hit["indicator"]
+            .where(hit["indicator"].str.strip() != "", short)
+            .where(lambda s: s.str.strip() != "", _map_unique(hit["level2"], category_name))
+            .where(lambda s: s != "", _map_unique(hit["level1"], category_name))
             .tolist()
         )
         this = _THIS_INDICATOR.get(lang, _THIS_INDICATOR["zh"])
@@ -400,7 +401,6 @@ def regex(
     text = pairs[column].str.strip()
     searched = _map_unique(text, compiled.search)
     matched = searched.notna()
-    found = searched.map(lambda m: m.group(0) if m else "")
     mask = ~matched if negate else matched
     if skip_na:
         na_col = "t_na" if field in ("target", "indicator") else "c_na"
@@ -409,16 +409,31 @@ def regex(
     if min_len:
         mask &= text.str.len() >= min_len
     # What matched (the whole cell when the rule fires because nothing matched), and where;
-    # offsets in normalised text are not the cell's, so no span then.
-    offset = (pairs[field].str.len() - pairs[field].str.lstrip().str.len()).tolist()
-    spans = [
-        (m.start() + o, m.end() + o) if m is not None and not negate and not normalized else None
-        for m, o in zip(searched.tolist(), offset, strict=True)
-    ]
-    span = pd.Series(spans, index=pairs.index, dtype=object)
-    return _hits(
-        mask, pairs.index, match=found.where(matched, text), length=text.str.len(), span=span
+    # offsets in normalised text are not the cell's, so no span then. Only the hit rows.
+    hit = np.flatnonzero(np.asarray(mask, dtype=bool))
+    raw = pairs[field].take(hit)
+    offset = (raw.str.len() - raw.str.lstrip().str.len()).tolist()
+    found = searched.take(hit).tolist()
+    match = np.fromiter(
+        (
+            m.group(0) if m is not None else t
+            for m, t in zip(found, text.take(hit).tolist(), strict=True)
+        ),
+        dtype=object,
+        count=len(hit),
     )
+    span = np.fromiter(
+        (
+            (m.start() + o, m.end() + o)
+            if m is not None and not negate and not normalized
+            else None
+            for m, o in zip(found, offset, strict=True)
+        ),
+        dtype=object,
+        count=len(hit),
+    )
+    length = text.str.len().to_numpy()[hit]
+    return pd.DataFrame({"match": match, "length": length, "span": span}, index=pairs.index[hit])
 
 
 def copy(
