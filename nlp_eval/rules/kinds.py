@@ -282,7 +282,7 @@ def _distinct_features(p: pd.DataFrame) -> pd.DataFrame:
     return compare.features(distinct).iloc[codes].reset_index(drop=True)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 18)
 def measure_and_goal(target: str) -> tuple[str, str]:
     """Split 相关设备使用者对设备情况满意度≥95% into the measure and the goal ≥95%."""
     qs = numbers.quantities(target)
@@ -502,7 +502,7 @@ def _padded(pairs: pd.DataFrame, fillers: Sequence[str]) -> pd.Series:
     return out
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 18)
 def _phrase_length(target: str, grades: tuple[str, ...]) -> int:
     """Chinese characters of a target without quantities once its grade words are taken out."""
     words = _cjk_outside_quantities(target)
@@ -513,27 +513,27 @@ def _phrase_length(target: str, grades: tuple[str, ...]) -> int:
     return len(words)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 18)
 def _content_length(target: str) -> int:
     """Chinese characters of the target outside its quantities; a status word or grade counts 0."""
     words = _cjk_outside_quantities(target)
     return 0 if words in _word_list("vague_status.txt") else len(words)
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 18)
 def _cjk_outside_quantities(target: str) -> str:
     rest, end = [], 0
-    for q in numbers.quantities(target):
+    for q in numbers.normalized_quantities(target):  # target is already normalised
         rest.append(target[end : q.span[0]])
         end = q.span[1]
     rest.append(target[end:])
     return re.sub(r"[^\u4e00-\u9fff]", "", "".join(rest))
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 18)
 def _has_new_number(target: str, completion: str) -> bool:
     """A completion number absent from the target: a copy with a new actual value is specific."""
-    goals = {q.value for q in numbers.quantities(target)}
+    goals = {q.value for q in numbers.normalized_quantities(target)}
     return any(q.value not in goals for q in _actual_quantities(completion) if q.value is not None)
 
 
@@ -862,19 +862,19 @@ def model(pairs: pd.DataFrame) -> pd.DataFrame:
 
 
 def _actual_quantities(text: str) -> list:
-    """Quantities of a completion that state an achieved value (not a threshold, not vague)."""
-    return [q for q in numbers.quantities(text) if q.kind != "vague" and not q.threshold]
+    """Quantities of a normalised completion that state an achieved value (not a threshold, not vague)."""
+    return [q for q in numbers.normalized_quantities(text) if q.kind != "vague" and not q.threshold]
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 18)
 def _main_text(text: str) -> str:
     """The text of a cell's main quantity (its first threshold, else its first number)."""
-    found = [q for q in numbers.quantities(text) if q.kind != "vague"]
+    found = [q for q in numbers.normalized_quantities(text) if q.kind != "vague"]
     main = next((q for q in found if q.threshold), found[0] if found else None)
     return main.text if main else ""
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=1 << 18)
 def _actual_text(text: str) -> str:
     found = _actual_quantities(text)
     return found[0].text if found else ""
