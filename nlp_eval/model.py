@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import zipfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -27,7 +28,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 from sklearn.compose import ColumnTransformer
-from sklearn.feature_extraction.text import CountVectorizer, TfidfVectorizer
+from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
@@ -204,12 +205,45 @@ def _export(pipeline: Pipeline, numeric: list[str], info: dict) -> Model:
     )
 
 
-def _counts(texts: list[str], vocabulary: tuple[str, ...], **kw: Any) -> sparse.csr_matrix:
-    """Term counts with a fixed vocabulary, each distinct text counted once."""
+def _counts(texts: list[str], vocabulary: tuple[str, ...]) -> sparse.csr_matrix:
+    """Char n-gram counts with a fixed vocabulary, each distinct text counted once."""
     # Real tables repeat 已完成, 不适用, 满意度≥95% many times.
     codes, uniques = pd.factorize(pd.Series(texts, dtype=object))
-    vectorizer = CountVectorizer(vocabulary=list(vocabulary), lowercase=False, **kw)
-    return vectorizer.transform(list(uniques))[codes]
+    low, high = CHAR_NGRAMS
+    return _count_matrix((_char_ngrams(t, low, high) for t in uniques), vocabulary)[codes]
+
+
+# What CountVectorizer(analyzer="char") does to a text before cutting it into n-grams.
+_WHITE_SPACES = re.compile(r"\s\s+")
+
+
+def _char_ngrams(text: str, low: int, high: int) -> list[str]:
+    """The char n-grams CountVectorizer(analyzer="char", ngram_range=(low, high)) counts."""
+    text = _WHITE_SPACES.sub(" ", text)
+    return [text[i : i + n] for n in range(low, high + 1) for i in range(len(text) - n + 1)]
+
+
+def _count_matrix(docs: Iterable[list[str]], vocabulary: tuple[str, ...]) -> sparse.csr_matrix:
+    """CountVectorizer(vocabulary=...).transform of pre-cut documents, without its overhead."""
+    index = {term: j for j, term in enumerate(vocabulary)}
+    indices: list[int] = []
+    values: list[int] = []
+    indptr = [0]
+    for doc in docs:
+        counts: dict[int, int] = {}
+        for term in doc:
+            j = index.get(term)
+            if j is not None:
+                counts[j] = counts.get(j, 0) + 1
+        indices.extend(counts)
+        values.extend(counts.values())
+        indptr.append(len(indices))
+    matrix = sparse.csr_matrix(
+        (np.asarray(values, dtype=np.int64), np.asarray(indices, dtype=np.int64), indptr),
+        shape=(len(indptr) - 1, len(vocabulary)),
+    )
+    matrix.sort_indices()
+    return matrix
 
 
 def _word_counts(pairs: pd.DataFrame, vocabulary: tuple[str, ...]) -> sparse.csr_matrix:
@@ -218,10 +252,12 @@ def _word_counts(pairs: pd.DataFrame, vocabulary: tuple[str, ...]) -> sparse.csr
 
     t_codes, t_uniques = pd.factorize(pairs["target"])
     c_codes, c_uniques = pd.factorize(pairs["completion"])
-    targets = [_target_words(w) for w in tokens_many(list(t_uniques))]
-    completions = [_completion_words(w) for w in tokens_many(list(c_uniques))]
-    vectorizer = CountVectorizer(vocabulary=list(vocabulary), lowercase=False, analyzer=split_words)
-    return vectorizer.transform(targets)[t_codes] + vectorizer.transform(completions)[c_codes]
+    targets = (split_words(_target_words(w)) for w in tokens_many(list(t_uniques)))
+    completions = (split_words(_completion_words(w)) for w in tokens_many(list(c_uniques)))
+    return (
+        _count_matrix(targets, vocabulary)[t_codes]
+        + _count_matrix(completions, vocabulary)[c_codes]
+    )
 
 
 def _tfidf(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
@@ -255,9 +291,11 @@ def _probabilities(model: Model, pairs: pd.DataFrame, flags: np.ndarray) -> np.n
     numbers = inputs.reindex(columns=list(model.numeric), fill_value=0.0).to_numpy(dtype=np.float64)
     scale = np.where(model.scale == 0, 1.0, model.scale)
     numbers = (numbers - model.mean) / scale
-    chars = _counts(
-        inputs["chars"].tolist(), model.char_vocabulary, analyzer="char", ngram_range=CHAR_NGRAMS
-    ) if model.char_vocabulary else sparse.csr_matrix((len(pairs), 0))  # fmt: skip
+    chars = (
+        _counts(inputs["chars"].tolist(), model.char_vocabulary)
+        if model.char_vocabulary
+        else sparse.csr_matrix((len(pairs), 0))
+    )
     words = (
         _word_counts(pairs, model.word_vocabulary)
         if model.word_vocabulary
