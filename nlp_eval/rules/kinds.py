@@ -682,22 +682,33 @@ def misplaced(
     categories = _categories(keywords)
     text = pairs["c" if field == "completion" else "t"]
     na = pairs["c_na" if field == "completion" else "t_na"]
-    counts = {level2: text.str.count(_alternation(words)) for level2, words in categories.items()}
-    # 生态效益指标, 生态效益 and 生态 are one category.
-    category = pd.Series("", index=pairs.index)
-    for level2 in categories:
-        category = category.mask(pairs["level2"].str.startswith(level2), level2)
-    own = pd.Series(0, index=pairs.index)
-    for level2, count in counts.items():
-        own = own.where(category != level2, count)
-    others = pd.DataFrame({k: v for k, v in counts.items()})
-    for level2 in counts:  # a category never competes with itself
-        others.loc[category == level2, level2] = 0
-    best = others.idxmax(axis=1) if len(others.columns) else pd.Series("", index=pairs.index)
-    best_count = others.max(axis=1) if len(others.columns) else pd.Series(0, index=pairs.index)
-    mask = (category != "") & (own == 0) & (best_count >= min_hits) & ~na
-    other_name = best.map(category_name) if len(best) else best
-    return _hits(mask, pairs.index, other=best, other_name=other_name, hits=best_count)
+    if not categories:
+        return _no_hits()
+    names = np.array(list(categories), dtype=object)
+    # rows × categories: keyword hits of each category in the text.
+    counts = np.column_stack(
+        [
+            text.str.count(_alternation(words)).to_numpy(dtype=np.int64)
+            for words in categories.values()
+        ]
+    )
+    # 生态效益指标, 生态效益 and 生态 are one category (the last listed prefix wins).
+    category = np.full(len(pairs), -1)
+    for j, level2 in enumerate(names):
+        category[pairs["level2"].str.startswith(level2).to_numpy(dtype=bool)] = j
+    rows = np.flatnonzero(category >= 0)
+    own = np.zeros(len(pairs), dtype=np.int64)
+    own[rows] = counts[rows, category[rows]]
+    counts[rows, category[rows]] = 0  # a category never competes with itself
+    best = counts.argmax(axis=1)  # the first of equal counts, as idxmax
+    best_count = counts[np.arange(len(pairs)), best]
+    mask = (category >= 0) & (own == 0) & (best_count >= min_hits) & ~na.to_numpy(dtype=bool)
+    other = names[best]
+    other_name = np.array([category_name(o) for o in other[mask].tolist()], dtype=object)
+    return pd.DataFrame(
+        {"other": other[mask], "other_name": other_name, "hits": best_count[mask]},
+        index=pairs.index[mask],
+    )
 
 
 def alignment(pairs: pd.DataFrame, *, below: float = 1.0) -> pd.DataFrame:
