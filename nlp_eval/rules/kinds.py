@@ -1013,7 +1013,11 @@ def reason_none(pairs: pd.DataFrame) -> pd.DataFrame:
     problem_row = pairs["level1"].isin(("问题", "偏差")) & pairs["c_na"]
     mask = with_short[key.to_numpy()] & ((short & says_none) | problem_row)
     listed_rows = short & key.isin(set(key[mask]))  # name the shortfalls of hit projects only
-    listed = names[listed_rows].groupby(key[listed_rows]).agg(lambda s: "、".join(dict.fromkeys(s)))
+    # Per project, its distinct shortfall names in row order (a dict per project, no groupby).
+    named: dict[int, dict[str, None]] = {}
+    for project, name in zip(key[listed_rows].tolist(), names[listed_rows].tolist(), strict=True):
+        named.setdefault(project, {})[name] = None
+    listed = {project: "、".join(found) for project, found in named.items()}
     text = pairs["reason"].where(~problem_row, pairs["completion"])
     where_zh = pd.Series("偏差原因", index=pairs.index).where(~problem_row, "存在问题")
     where_en = pd.Series("The deviation reason", index=pairs.index).where(
@@ -1023,7 +1027,7 @@ def reason_none(pairs: pd.DataFrame) -> pd.DataFrame:
         mask,
         pairs.index,
         reason_text=text,
-        shortfalls=key.map(listed).astype(object).fillna(""),
+        shortfalls=np.array([listed.get(k, "") for k in key.tolist()], dtype=object),
         where_zh=where_zh,
         where_en=where_en,
     )
