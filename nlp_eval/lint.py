@@ -58,14 +58,20 @@ def rule_labels(
 ) -> tuple[list[str], list[str]]:
     """Per row: the label of its sure rules, and the label of all its label rules ("" if none)."""
     sure_codes = {r.code for r in rules if r.sure and r.label}
-    sure: list[set[str]] = [set() for _ in range(n)]
-    any_: list[set[str]] = [set() for _ in range(n)]
+    # Only rows with a label finding get a set: most rows of a large table have none.
+    sure_sets: dict[int, set[str]] = {}
+    any_sets: dict[int, set[str]] = {}
     for f in findings:
         if f.label:
-            any_[f.row].add(f.label)
+            any_sets.setdefault(f.row, set()).add(f.label)
             if f.code in sure_codes:
-                sure[f.row].add(f.label)
-    return [_first_label(s) for s in sure], [_first_label(s) for s in any_]
+                sure_sets.setdefault(f.row, set()).add(f.label)
+    sure, any_ = [""] * n, [""] * n
+    for row, found in sure_sets.items():
+        sure[row] = _first_label(found)
+    for row, found in any_sets.items():
+        any_[row] = _first_label(found)
+    return sure, any_
 
 
 def lint(
