@@ -497,22 +497,10 @@ def _indicator_row(grid: Grid, r, cells, header: Header, sink: Sink, ctx: Contex
         sink.rows.append(row)
         return
     texts = [t for cells_of_field in content.values() for _, t in cells_of_field]
-    if all(_PLACEHOLDER.fullmatch(t) for t in texts):
-        # ……  left in an unused template row: no pair, a note that the row was there
-        for cells_of_field in content.values():
-            for c, t in cells_of_field:
-                sink.rows.append(
-                    new_row(
-                        ctx,
-                        sink,
-                        level1="说明",
-                        indicator=header.columns[c].label,
-                        completion=t,
-                        source=sink.src(r, c),
-                    )
-                )
-        return
-    if set(content) <= {"extra", "explain", "note"}:  # no indicator on this row: notes only
+    # ……  left in an unused template row (no pair, a note that the row was there), or a row
+    # with no indicator on it: every cell becomes a 说明 note under its column's header
+    placeholders_only = all(_PLACEHOLDER.fullmatch(t) for t in texts)
+    if placeholders_only or set(content) <= {"extra", "explain", "note"}:
         for cells_of_field in content.values():
             for c, t in cells_of_field:
                 sink.rows.append(
