@@ -44,6 +44,12 @@ COLUMNS: tuple[str, ...] = (
     "note",
 )
 
+# Column types of the tidy table: year is a nullable integer, confidence a float (1.0 default).
+NUMBER_COLUMNS: tuple[str, ...] = ("weight", "points", "value")
+TEXT_COLUMNS: tuple[str, ...] = tuple(
+    c for c in COLUMNS if c not in (*NUMBER_COLUMNS, "year", "confidence")
+)
+
 LABELS: tuple[str, ...] = ("specific", "copy", "restate", "vague", "na", "missing")
 
 

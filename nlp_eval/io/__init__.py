@@ -27,7 +27,7 @@ from nlp_eval.io.grids import READERS, read_grids
 from nlp_eval.io.layout import read_grid
 from nlp_eval.io.rows import Context, Sink, year_of_code
 from nlp_eval.io.tidy import read_tidy, tidy_header
-from nlp_eval.records import COLUMNS
+from nlp_eval.records import COLUMNS, TEXT_COLUMNS
 
 UNPLACED_COLUMNS = ("file", "sheet", "row", "column", "text", "reason")
 CONSUMED_COLUMNS = ("file", "sheet", "row", "column", "text", "role")
@@ -58,11 +58,6 @@ class ReadResult:
             f"{len(self.unplaced)} unplaced cells, {realigned} re-aligned rows, "
             f"{len(self.problems)} unreadable files"
         )
-
-
-TEXT_COLUMNS = tuple(
-    c for c in COLUMNS if c not in ("year", "weight", "points", "value", "confidence")
-)
 
 
 def empty_table() -> pd.DataFrame:

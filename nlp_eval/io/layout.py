@@ -318,6 +318,19 @@ def _apply_key(key: Key, values, sink: Sink, ctx: Context, pending_goal, whole: 
         for r, c, v in values:
             sink.consume(r, c, whole or v, role)
 
+    def note_row(completion: str) -> None:
+        # a 说明 row named by the key cell's own text (主管部门, 项目编码, 备注 …)
+        sink.rows.append(
+            new_row(
+                ctx,
+                sink,
+                level1="说明",
+                indicator=key.text,
+                completion=completion,
+                source=sink.src(*first),
+            )
+        )
+
     f = key.field
     if key.money_unit:
         ctx.money_unit = key.money_unit
@@ -326,16 +339,7 @@ def _apply_key(key: Key, values, sink: Sink, ctx: Context, pending_goal, whole: 
     if f == "project_code" and ctx.project_key == "project":
         # 项目名称 | X | 项目编码 | 123: the name names the project, the code is kept as a note
         ctx.year = ctx.year or year_of_code(text)
-        sink.rows.append(
-            new_row(
-                ctx,
-                sink,
-                level1="说明",
-                indicator=key.text,
-                completion=text,
-                source=sink.src(*first),
-            )
-        )
+        note_row(text)
         _whole(sink, whole, values)
         return pending_goal
     if f in ("project", "project_code"):
@@ -356,16 +360,7 @@ def _apply_key(key: Key, values, sink: Sink, ctx: Context, pending_goal, whole: 
     if f == "dept":
         # 主管部门 stands in for the unit when no 实施单位 is given; its name is kept as a note row
         ctx.dept = text
-        sink.rows.append(
-            new_row(
-                ctx,
-                sink,
-                level1="说明",
-                indicator=key.text,
-                completion=text,
-                source=sink.src(*first),
-            )
-        )
+        note_row(text)
         _whole(sink, whole, values)
         return pending_goal
     if f == "region":
@@ -414,16 +409,7 @@ def _apply_key(key: Key, values, sink: Sink, ctx: Context, pending_goal, whole: 
         return pending_goal
     # a column header met outside a table (分值, 备注, 三级指标 …): a note row; a note written
     # as 备注：… in one cell is kept whole, as written
-    sink.rows.append(
-        new_row(
-            ctx,
-            sink,
-            level1="说明",
-            indicator=key.text,
-            completion=whole or text,
-            source=sink.src(*first),
-        )
-    )
+    note_row(whole or text)
     return pending_goal
 
 

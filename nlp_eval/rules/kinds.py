@@ -17,6 +17,7 @@ import pandas as pd
 
 from nlp_eval import compare, lexicon, numbers, text
 from nlp_eval.errors import RuleError
+from nlp_eval.records import NUMBER_COLUMNS, TEXT_COLUMNS
 
 KINDS: tuple[str, ...] = (
     "empty",
@@ -139,25 +140,11 @@ def prepare(table: pd.DataFrame, features: pd.DataFrame | None = None) -> pd.Dat
     """The tidy table plus the normalised text and comparison columns the kinds read."""
 
     p = table.reset_index(drop=True).copy()
-    for col in (
-        "doc",
-        "unit",
-        "region",
-        "project",
-        "level1",
-        "level2",
-        "indicator",
-        "target",
-        "completion",
-        "reason",
-        "money_unit",
-        "source",
-        "note",
-    ):
+    for col in TEXT_COLUMNS:
         if col not in p:
             p[col] = ""
         p[col] = p[col].fillna("").astype(str)
-    for col in ("weight", "points", "value"):
+    for col in NUMBER_COLUMNS:
         if col not in p:
             p[col] = np.nan
         p[col] = pd.to_numeric(p[col], errors="coerce").astype(float)
