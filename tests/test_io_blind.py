@@ -1,6 +1,6 @@
 """Blind tables: layouts and formats of issue 2 built by a tester who had not read the reader.
 
-The fixtures and their expected pairs/cells come from scripts/make_blind_fixtures.py.
+The fixtures and their expected pairs/cells come from tests/fixture_makers/make_blind_fixtures.py.
 Per file: ≥95% of the indicator pairs read exactly (project, level1, level2, indicator,
 target and completion as written), every content cell present in the table or in
 `unplaced`, each project read under its own name with its own unit, the overall goal read

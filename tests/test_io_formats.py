@@ -1,6 +1,6 @@
 """Every format and layout family: exact pairs against the data the fixture was written from.
 
-The fixtures in tests/fixtures/io/ are built by scripts/make_fixtures.py with openpyxl,
+The fixtures in tests/fixtures/io/ are built by tests/fixture_makers/make_fixtures.py with openpyxl,
 python-docx, xlwt, the csv module and plain HTML; expected/<fixture>.tsv lists the pairs that
 went into each of them.
 """

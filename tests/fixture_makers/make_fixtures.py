@@ -6,7 +6,7 @@ In tests/fixtures/io/expected/, `<fixture name>.tsv` lists the indicator pairs (
 indicator, target, completion) taken from the same data the table was written from, so the
 tests compare the reader's output with what was put in, never with what the reader produced.
 
-Run: python scripts/make_fixtures.py   (needs xlwt for the .xls and msoffcrypto-tool for the
+Run: python tests/fixture_makers/make_fixtures.py   (needs xlwt for the .xls and msoffcrypto-tool for the
 password-protected workbook; both are only needed here, not by nlp-eval).
 """
 
@@ -19,7 +19,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 FIX = ROOT / "tests" / "fixtures" / "io"
 CORPUS = ROOT / "corpus" / "tables"
 

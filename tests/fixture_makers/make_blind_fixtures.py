@@ -1,6 +1,6 @@
 """Write the blind reader fixtures (tests/fixtures/blind/) and the pairs and cells they hold.
 
-    python scripts/make_blind_fixtures.py
+    python tests/fixture_makers/make_blind_fixtures.py
 
 Twenty-six tables in every format and layout of issue 2, built with the real libraries
 (openpyxl, xlwt, python-docx, the csv module, plain HTML) by someone who had not read the
@@ -30,7 +30,7 @@ from docx import Document
 from openpyxl.styles import Alignment
 
 FIXED_DATE = datetime(2022, 3, 10, 9, 0, 0)
-OUT = Path(__file__).resolve().parent.parent / "tests" / "fixtures" / "blind"
+OUT = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "blind"
 
 # raw 一级/二级 label (any template spelling) -> canonical level1 / level2
 LEVEL2 = {
