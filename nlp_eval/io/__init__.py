@@ -25,6 +25,7 @@ import pandas as pd
 from nlp_eval.errors import NlpEvalError, ReadError
 from nlp_eval.io.grids import READERS, read_grids
 from nlp_eval.io.layout import read_grid
+from nlp_eval.io.notes import say
 from nlp_eval.io.rows import Context, Sink, year_of_code
 from nlp_eval.io.tidy import read_tidy, tidy_header
 from nlp_eval.records import COLUMNS, TEXT_COLUMNS
@@ -159,9 +160,7 @@ def _units_by_code(rows: list[dict]) -> None:
     for row in rows:
         if not row.get("unit") and row.get("project") in units:
             row["unit"] = units[row["project"]]
-            row["note"] = "; ".join(
-                filter(None, [row.get("note", ""), "unit from another file, same project code"])
-            )
+            row["note"] = "; ".join(filter(None, [row.get("note", ""), say("unit_by_code")]))
 
 
 def read_file(path: Path) -> list[Sink]:

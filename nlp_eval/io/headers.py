@@ -141,3 +141,24 @@ def mentioned_level2(text: str) -> str:
         if word in text:
             return level2
     return ""
+
+
+# Fields that make a header row an indicator table's header (一级指标 | 二级指标 | 三级指标 …).
+INDICATOR_FIELDS = frozenset({"level1", "level2", "indicator"})
+
+
+@lru_cache(maxsize=1 << 12)
+def keyword_field(text: str) -> str:
+    """The field a header wording not in headers.tsv names (lexicons/header_keywords.tsv), or ""."""
+    name, _ = normalize(text)
+    if not name or len(name) > 20:
+        return ""
+    for row in lexicon.table("header_keywords.tsv"):
+        if row["keyword"] in name:
+            return row["field"]
+    return ""
+
+
+def is_indicator_kind(text: str) -> bool:
+    """定量 / 定性指标 …: a 指标性质 cell stating the kind of indicator, not a comparator."""
+    return normalize(text)[0] in lexicon.words("indicator_kinds.txt")

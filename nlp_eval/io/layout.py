@@ -18,13 +18,17 @@ import re
 from nlp_eval.io.grids import Grid
 from nlp_eval.io.headers import (
     COLUMN_FIELDS,
+    INDICATOR_FIELDS,
     MONEY_UNITS,
     Key,
+    is_indicator_kind,
+    keyword_field,
     level_of,
     lookup,
     money_unit_line,
     normalize,
 )
+from nlp_eval.io.notes import say
 from nlp_eval.io.rows import (
     ColumnSpec,
     Context,
@@ -68,7 +72,10 @@ def is_header_row(cells: list[tuple[int, str]], keys: list[Key | None], continui
     known = [k for k in keys if k]
     if len(known) < 2 and not (continuing and known and len(cells) == len(known)):
         return False
-    if len(known) / len(cells) < 0.6:
+    # 一级指标 | 二级指标 | 三级指标 | 年初指标值 | 全年实际完成值: the indicator columns make it a
+    # header whatever wording its value columns have (they are read by wording or contents)
+    names_indicators = sum(1 for k in known if k.field in INDICATOR_FIELDS) >= 2
+    if len(known) / len(cells) < 0.6 and not names_indicators:
         return False
     for (_, text), key in zip(cells, keys, strict=True):
         if key is None and (len(text) > 16 or is_number(text)):
@@ -87,15 +94,28 @@ def build_header(grid: Grid, header_rows: list[int]) -> Header | None:
     columns: dict[int, ColumnSpec] = {}
     level_keys = 0
     money = ""
+    indicator_like = any(
+        k.field in INDICATOR_FIELDS
+        for r in header_rows
+        for t in grid.rows[r]
+        if t and (k := lookup(t)) is not None
+    )
     for c in range(width):
         stack = [lookup(grid.filled(r, c)) for r in header_rows]
         stack = [k for k in stack if k]
         if not stack:
-            # a header the lexicon does not know (完成率(B/A), 备注说明 …): its cells are kept
-            # as notes under that header's name rather than lost
+            # a header the lexicon does not know (完成率(B/A), 备注说明 …): in an indicator table
+            # its wording may still name the field (年初指标值, 全年实际完成值); else its cells
+            # are kept as notes under that header's name rather than lost
             texts = [grid.filled(r, c) for r in header_rows if grid.filled(r, c)]
             if texts:
-                columns[c] = ColumnSpec("extra", label="/".join(dict.fromkeys(texts)))
+                label = "/".join(dict.fromkeys(texts))
+                guess = keyword_field(texts[-1]) if indicator_like else ""
+                columns[c] = (
+                    ColumnSpec(guess, label=label, inferred="wording")
+                    if guess
+                    else ColumnSpec("extra", label=label)
+                )
             continue
         spec = None
         level1 = level2 = unit = ""
@@ -115,6 +135,8 @@ def build_header(grid: Grid, header_rows: list[int]) -> Header | None:
                 spec = ColumnSpec(key.field, key.level1, key.level2 or inherited)
         if spec is None and (level1 or level2):
             spec = ColumnSpec("level_group")
+        if spec is None and any(k.field == "container" for k in stack):
+            spec = ColumnSpec("container")  # 指标 | 绩效指标 heading a column of its own
         if spec is None:
             continue
         spec.level1 = spec.level1 or level1 or (level_of(level2)[0] if level2 else "")
@@ -128,11 +150,19 @@ def build_header(grid: Grid, header_rows: list[int]) -> Header | None:
             k = lookup(t) if t else None
             if k and k.field == "level":
                 level_keys += 1
+    _drop_doubled_guesses(columns)
     fields = {s.field for s in columns.values()}
+    if indicator_like:
+        _goal_headers_as_values(columns)
+        fields = {s.field for s in columns.values()}
     has_values = bool(fields & {"target", "completion"})
     if (fields & {"project", "seq"}) and level_keys >= 2 and has_values:
         kind = "wide"
-    elif fields & {"level1", "level2", "indicator"} and (has_values or "indicator" in fields):
+    elif fields & INDICATOR_FIELDS and (has_values or fields & {"indicator", "extra"}):
+        kind = "indicator"
+    elif has_values and not fields & {"goal", "goal_done"} and _names_left_of_values(columns):
+        # 指标 | 年度目标 | 实际完成 with an unlisted name column: indicator rows, never a
+        # goal pair per row
         kind = "indicator"
     elif fields & {"project", "project_code"} and len(fields) >= 3:
         kind = "record"
@@ -143,6 +173,41 @@ def build_header(grid: Grid, header_rows: list[int]) -> Header | None:
     else:
         return None
     return Header(header_rows, columns, kind, money)
+
+
+def _drop_doubled_guesses(columns: dict[int, ColumnSpec]) -> None:
+    """A wording guess that a listed header (or an earlier guess) already fills stays a note
+    column: 完成率(B/A) beside 实际完成值 is not a second completion."""
+    taken = {s.field for s in columns.values() if not s.inferred}
+    for c in sorted(columns):
+        spec = columns[c]
+        if spec.inferred != "wording":
+            continue
+        if spec.field in taken:
+            spec.field, spec.inferred = "extra", ""
+        else:
+            taken.add(spec.field)
+
+
+def _goal_headers_as_values(columns: dict[int, ColumnSpec]) -> None:
+    """绩效目标 / 目标完成情况 in an indicator header row head the per-indicator columns."""
+    fields = {s.field for s in columns.values()}
+    for spec in columns.values():
+        if spec.field == "goal" and "target" not in fields:
+            spec.field = "target"
+        elif spec.field == "goal_done" and "completion" not in fields:
+            spec.field = "completion"
+
+
+def _names_left_of_values(columns: dict[int, ColumnSpec]) -> bool:
+    """An unlisted (or 指标) header left of the first value column: it names the indicators."""
+    first = min(c for c, s in columns.items() if s.field in ("target", "completion"))
+    left = [c for c, s in columns.items() if c < first and s.field in ("extra", "container")]
+    for c in left[-1:]:
+        columns[c].field = "indicator"
+        columns[c].inferred = columns[c].inferred or "wording"
+        columns[c].label = columns[c].label or "指标"
+    return bool(left)
 
 
 # ------------------------------------------------------------------ the reader
@@ -169,7 +234,9 @@ def read_grid(grid: Grid, sink: Sink, doc_ctx: Context) -> Context:
                 header.columns.get(c) and header.columns[c].field in ("level1", "level2")
                 for c, _ in cells
             )
-        if is_header_row(cells, keys, continuing):
+        if is_header_row(cells, keys, continuing) or (
+            continuing and header is not None and _names_columns(cells, keys)
+        ):
             header_rows = header_rows + [r] if continuing else [r]
             for c, t in cells:
                 sink.consume(r, c, t, "header")
@@ -182,6 +249,8 @@ def read_grid(grid: Grid, sink: Sink, doc_ctx: Context) -> Context:
             header, header_rows = None, []
             r = end
             continue
+        if header is not None and header.kind == "indicator" and not header.contents_checked:
+            _infer_by_contents(grid, header, r, sink)
         if header is not None and header.kind == "indicator" and _is_total(keys[0]):
             _score_row(r, cells, header, sink, ctx)
             header, header_rows = None, []  # the scores close the indicator table
@@ -202,6 +271,100 @@ def read_grid(grid: Grid, sink: Sink, doc_ctx: Context) -> Context:
         pending_goal = _kv_row(r, cells, keys, sink, ctx, pending_goal)
         r += 1
     return ctx
+
+
+def _names_columns(cells: list[tuple[int, str]], keys: list[Key | None]) -> bool:
+    """Under a first header row, a row of short column names (全年目标 | 实际完成): its second row."""
+    return len(cells) >= 2 and all(
+        (key is not None and key.field != "level")
+        or (len(t) <= 16 and not is_number(t) and keyword_field(t))
+        for (_, t), key in zip(cells, keys, strict=True)
+    )
+
+
+# a bare number with no unit or percent sign: a weight or points cell
+_BARE_NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+_COMPARATOR_CELL = re.compile(
+    r"^(?:[=＝﹦═≥≤≧≦><]=?|>=|<=|大于等于|小于等于|大于|小于|等于|不低于|不高于)$"
+)
+INFERRED_CONFIDENCE = {"wording": 0.9, "contents": 0.8}
+
+
+def _infer_by_contents(grid: Grid, header: Header, start: int, sink: Sink) -> None:
+    """Fields of an indicator table's unlisted columns from what the rows below hold.
+
+    Right of the indicator names: a column of unit words is the unit of measure, one of
+    comparators the 指标性质, one of small bare numbers summing to about 100 the weights (then
+    the points), and the first column of values the target, the next the completion. A
+    column whose wording gave its field (header_keywords.tsv) is only reported here.
+    """
+    header.contents_checked = True
+    cols = header.columns
+    names = [c for c, s in cols.items() if s.field in INDICATOR_FIELDS]
+    if not names:
+        return
+    texts: dict[int, list[str]] = {}
+    for r in range(start, len(grid.rows)):
+        cells = [(c, t) for c, t in enumerate(grid.rows[r]) if t and grid.is_anchor(r, c)]
+        if not cells:
+            continue
+        keys = _keys_of(cells)
+        if _is_total(keys[0]) or (keys[0] is not None and keys[0].field in STOP_FIELDS):
+            break
+        if is_header_row(cells, keys, False):
+            break
+        for c, t in cells:
+            if c > max(names):
+                texts.setdefault(c, []).append(t)
+    fields = {s.field for s in cols.values()}
+    for c in sorted(texts):
+        spec = cols.get(c)
+        column = texts[c]
+        if spec is not None and spec.field == "unit" and all(_unit_word(t) for t in column):
+            spec.field, spec.inferred = "uom", "contents"  # 单位 | % in an indicator table
+            fields.add("uom")
+            continue
+        if spec is not None and spec.field != "extra":
+            continue
+        field = ""
+        if all(_unit_word(t) for t in column) and "uom" not in fields:
+            field = "uom"
+        elif all(_COMPARATOR_CELL.match(t) or is_indicator_kind(t) for t in column):
+            field = "op" if "op" not in fields else ""
+        elif _weights(column):
+            field = next((f for f in ("weight", "points") if f not in fields), "")
+        elif "target" not in fields:
+            field = "target"
+        elif "completion" not in fields:
+            field = "completion"
+        if field:
+            label = spec.label if spec is not None else ""
+            cols[c] = ColumnSpec(field, label=label or field, inferred="contents")
+            fields.add(field)
+    first = min(header.rows[-1:] or [start])
+    for c, spec in sorted(cols.items()):
+        if spec.inferred:
+            key = "by_wording" if spec.inferred == "wording" else "by_contents"
+            header_text = spec.label if spec.label != spec.field else ""
+            sink.inferred.append(
+                (
+                    f"{sink.sheet}:{first + 1}:{c + 1}",
+                    say(key, col=c + 1, header=header_text, role=spec.field),
+                )
+            )
+
+
+def _unit_word(text: str) -> bool:
+    """%, 万元, 人次 …: a short unit of measure with no digit (a 度量单位 cell)."""
+    return len(text) <= 4 and not re.search(r"\d", text) and not _PLACEHOLDER.fullmatch(text)
+
+
+def _weights(column: list[str]) -> bool:
+    """Small bare numbers summing to about 100 (or the 90 of the indicators beside the budget)."""
+    if not column or not all(_BARE_NUMBER.match(t) for t in column):
+        return False
+    values = [float(t) for t in column]
+    return max(values) <= 50 and 80 <= sum(values) <= 110
 
 
 def _is_data_row(header: Header, cells: list[tuple[int, str]], keys: list[Key | None]) -> bool:
@@ -347,6 +510,7 @@ def _apply_key(key: Key, values, sink: Sink, ctx: Context, pending_goal, whole: 
         ctx.project_key = f
         ctx.project_unit = ctx.dept = ""
         ctx.level1 = ctx.level2 = ""
+        ctx.level1_written = False
         consumed()
         return None
     if f == "unit" and text in MONEY_UNITS:  # 单位 | 万元
@@ -450,6 +614,7 @@ def _indicator_row(grid: Grid, r, cells, header: Header, sink: Sink, ctx: Contex
         if anchor:
             sink.consume(r, c, text, "level")
         if spec.field == "level1":
+            ctx.level1_written = True
             if anchor:
                 ctx.level2 = ""
                 ctx.level_weight = w
@@ -512,17 +677,32 @@ def _indicator_row(grid: Grid, r, cells, header: Header, sink: Sink, ctx: Contex
                 setattr(ctx, "project" if spec.field != "unit" else "project_unit", text)
     row = new_row(ctx, sink, level1=ctx.level1 or level_of(ctx.level2)[0], level2=ctx.level2)
     notes = list(extra_notes)
+    has_level1 = any(s.field == "level1" for s in header.columns.values())
+    if has_level1 and not ctx.level1_written and row["level1"]:
+        # the 一级 cell was left blank (or merged away): the 二级 says which category it is
+        notes.append(say("level1_from_level2", level1=row["level1"], level2=ctx.level2))
     if "dept" in values:
         notes.append("主管部门: " + " ".join(t for _, t in values["dept"]))
     row["indicator"] = " ".join(t for _, t in values.get("indicator", []))
     target_cells = values.get("target", [])
-    ops, uoms = values.get("op", []), values.get("uom", [])
+    # 指标性质 holds a comparator (≥, joined into the target) or the kind of indicator (定性,
+    # a note): decided per cell by what it holds, never by the header
+    ops = [(c, t) for c, t in values.get("op", []) if not is_indicator_kind(t)]
+    notes.extend(say("kind", kind=t) for _, t in values.get("op", []) if is_indicator_kind(t))
+    uoms = values.get("uom", [])
     row["target"] = " ".join(t for _, t in target_cells)
     if ops or uoms:
-        parts = ops + target_cells + uoms
-        row["target"] = "".join(t for _, t in sorted(parts))
+        # comparator, value, unit in that order whatever the column order (单位 | 指标值)
+        parts = sorted(ops) + sorted(target_cells) + sorted(uoms)
+        row["target"] = "".join(t for _, t in parts)
         cols = ",".join(str(c + 1) for c, _ in sorted(parts))
-        notes.append(f"target joined from 指标性质/指标值/度量单位 (columns {cols})")
+        notes.append(say("joined", cols=cols))
+    for c, spec in sorted(header.columns.items()):
+        if spec.inferred and c in {cc for cc, _ in cells}:
+            key = "by_wording" if spec.inferred == "wording" else "by_contents"
+            header_text = spec.label if spec.label != spec.field else ""
+            notes.append(say(key, col=c + 1, header=header_text, role=spec.field))
+            row["confidence"] = min(row.get("confidence", 1.0), INFERRED_CONFIDENCE[spec.inferred])
     anchor_target = target_cells or ops or uoms
     if anchor_target:
         row["target_source"] = sink.src(r, anchor_target[0][0])
@@ -540,7 +720,7 @@ def _indicator_row(grid: Grid, r, cells, header: Header, sink: Sink, ctx: Contex
     if "weight" not in row and ctx.level_weight is not None:
         # the category's weight (产出指标(50分), a 小计 row) is not this row's 分值: copying it
         # would count the category once per blank row; say it, keep weight NaN
-        notes.append(f"分值 blank; the category's weight is {ctx.level_weight:g}")
+        notes.append(say("category_weight", weight=f"{ctx.level_weight:g}"))
     row["reason"] = " ".join(t for _, t in values.get("reason", []))
     for f in (
         "extra",

@@ -124,6 +124,8 @@ class Sink:
     consumed: list[tuple] = field(default_factory=list)
     # a tidy input's own columns beyond COLUMNS (label, 备注 …), in input order
     extra_columns: list[str] = field(default_factory=list)
+    # what the reader inferred: (sheet:row:column, note) per column read without a listed header
+    inferred: list[tuple[str, str]] = field(default_factory=list)
 
     def src(self, r: int, c: int) -> str:
         """file:sheet:row:column of a 0-based cell, 1-based in the string."""
@@ -152,6 +154,7 @@ class Context:
     level1: str = ""
     level2: str = ""
     level_weight: float | None = None
+    level1_written: bool = False  # a 一级 cell of this block was written (or merged over the row)
     title_project: str = ""
     project_key: str = ""  # the key that named the current project: project or project_code
 
@@ -183,6 +186,9 @@ class ColumnSpec:
     level2: str = ""
     money_unit: str = ""
     label: str = ""  # the header path as written, e.g. 实际支出金额/合计
+    # how the field was found when headers.tsv does not list the header: "wording" (a keyword
+    # of header_keywords.tsv) or "contents" (what the column holds); "" when listed
+    inferred: str = ""
 
 
 @dataclass
@@ -193,6 +199,7 @@ class Header:
     columns: dict[int, ColumnSpec]
     kind: str
     money_unit: str = ""
+    contents_checked: bool = False  # columns inferred from the rows below (indicator tables)
 
 
 def budget_record(

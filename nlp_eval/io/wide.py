@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from nlp_eval.io.grids import Grid
 from nlp_eval.io.headers import level_of, lookup, mentioned_level2
+from nlp_eval.io.notes import say
 from nlp_eval.io.rows import (
     UNIT_SUFFIX,
     Context,
@@ -327,19 +328,13 @@ def read_wide(grid: Grid, header: Header, data_rows: list[int], sink: Sink, ctx:
                 if cells[i][0] != model_slots[j][0]
             )
             dropped = [cells[i][0] + 1 for i in range(len(cells)) if i not in realigned]
-            parts = [
-                f"re-aligned by content: row ends at column {last + 1}, the table's rows at column {modal_last + 1}"
-            ]
+            parts = [say("realigned", last=last + 1, modal=modal_last + 1)]
             if moved:
                 step = moved[0][0] - moved[0][1]
-                parts.append(
-                    f"cells from column {moved[0][0] + 1} on read {abs(step)} column(s) "
-                    f"{'left' if step > 0 else 'right'}"
-                )
+                direction = "moved_left" if step > 0 else "moved_right"
+                parts.append(say(direction, col=moved[0][0] + 1, n=abs(step)))
             if dropped:
-                parts.append(
-                    "extra cell(s) in column " + ",".join(map(str, dropped)) + " left unplaced"
-                )
+                parts.append(say("dropped", cols=",".join(map(str, dropped))))
             note = "; ".join(parts)
         _emit_wide_row(grid, r, cells, mapping_r, model_slots, sink, ctx, block_unit, note)
 

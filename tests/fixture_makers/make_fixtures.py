@@ -37,7 +37,11 @@ class Ind:
 
     @property
     def target_text(self) -> str:
-        return "".join(self.target) if isinstance(self.target, tuple) else self.target
+        if isinstance(self.target, str):
+            return self.target
+        # 定性/定量 in 指标性质 is the kind of indicator, not part of the target (issue 9)
+        kind = self.target[0] in ("定性", "定量")
+        return "".join(self.target[1:] if kind else self.target)
 
 
 @dataclass
