@@ -27,6 +27,7 @@ from nlp_eval.io.headers import (
     lookup,
     money_unit_line,
     normalize,
+    simplified,
 )
 from nlp_eval.io.notes import say
 from nlp_eval.io.rows import (
@@ -160,9 +161,10 @@ def build_header(grid: Grid, header_rows: list[int]) -> Header | None:
         kind = "wide"
     elif fields & INDICATOR_FIELDS and (has_values or fields & {"indicator", "extra"}):
         kind = "indicator"
-    elif has_values and not fields & {"goal", "goal_done"} and _names_left_of_values(columns):
-        # 指标 | 年度目标 | 实际完成 with an unlisted name column: indicator rows, never a
-        # goal pair per row
+    elif (has_values or fields & {"goal", "goal_done"}) and _names_left_of_values(columns):
+        # 考核内容 | 年度目标 | 实际完成: an unlisted column naming each row left of the values
+        # makes indicator rows, never one goal pair per row
+        _goal_headers_as_values(columns)
         kind = "indicator"
     elif fields & {"project", "project_code"} and len(fields) >= 3:
         kind = "record"
@@ -200,9 +202,20 @@ def _goal_headers_as_values(columns: dict[int, ColumnSpec]) -> None:
 
 
 def _names_left_of_values(columns: dict[int, ColumnSpec]) -> bool:
-    """An unlisted (or 指标) header left of the first value column: it names the indicators."""
-    first = min(c for c, s in columns.items() if s.field in ("target", "completion"))
-    left = [c for c, s in columns.items() if c < first and s.field in ("extra", "container")]
+    """An unlisted (or 指标) header left of the first value column: it names the indicators.
+
+    A goal block's own label (年度总体目标, 总体目标完成情况说明) names a goal, not indicators.
+    """
+    values = ("target", "completion", "goal", "goal_done")
+    first = min(c for c, s in columns.items() if s.field in values)
+    left = [
+        c
+        for c, s in columns.items()
+        if c < first
+        and s.field in ("extra", "container")
+        and len(s.label) <= 8
+        and "目标" not in simplified(s.label)
+    ]
     for c in left[-1:]:
         columns[c].field = "indicator"
         columns[c].inferred = columns[c].inferred or "wording"
