@@ -15,6 +15,7 @@ from __future__ import annotations
 import io as _io
 import math
 import sys
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,12 +26,15 @@ import pandas as pd
 from nlp_eval.errors import NlpEvalError, ReadError
 from nlp_eval.io.grids import READERS, read_grids
 from nlp_eval.io.layout import read_grid
-from nlp_eval.io.notes import say
+from nlp_eval.io.notes import localize, render, say
 from nlp_eval.io.rows import Context, Sink, year_of_code
 from nlp_eval.io.tidy import read_tidy, tidy_header
 from nlp_eval.records import COLUMNS, TEXT_COLUMNS
 
 UNPLACED_COLUMNS = ("file", "sheet", "row", "column", "text", "reason")
+READER_PROBLEM_COLUMNS = ("doc", "kind", "where", "detail")
+# the start of the note of a wide row re-aligned by content (notes.say("realigned", …))
+REALIGNED_MARK = "re-aligned by content"
 CONSUMED_COLUMNS = ("file", "sheet", "row", "column", "text", "role")
 
 
@@ -44,6 +48,42 @@ class ReadResult:
     files_read: int = 0
     # cells whose text went into other columns: headers, titles, level labels, metadata
     consumed: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=CONSUMED_COLUMNS))
+    skipped: list[str] = field(default_factory=list)  # tidy files met in folders, not read
+    # (doc, sheet:row:column, note) of each column read without a listed header
+    inferred: list[tuple[str, str, str]] = field(default_factory=list)
+    docs: dict[str, str] = field(default_factory=dict)  # path as read -> doc
+
+    def reader_problems(self, lang: str = "en") -> pd.DataFrame:
+        """What the reader could not do or had to guess, one row per problem, for the reports.
+
+        Columns doc, kind, where, detail; kind is unplaced (a cell no row holds), realigned
+        (a wide row matched to the header by content), inferred (a column read without a
+        listed header), unreadable (a file not read) or skipped (a tidy file in a folder).
+        """
+        out: list[tuple[str, str, str, str]] = []
+        for path in self.problems_paths():
+            out.append(
+                (path[0], "unreadable", "", render("unreadable", lang, "problems", reason=path[1]))
+            )
+        for path in self.skipped:
+            out.append(
+                (self.docs.get(path, path), "skipped", "", render("skipped", lang, "problems"))
+            )
+        for doc, where, detail in self.inferred:
+            out.append((doc, "inferred", where, localize(detail, lang)))
+        t = self.table
+        if len(t):
+            moved = t[t["note"].str.contains(REALIGNED_MARK, regex=False)]
+            for (doc, where), group in moved.groupby([moved["doc"], _row_of(moved)], sort=False):
+                out.append((doc, "realigned", where, localize(group["note"].iloc[0], lang)))
+        for file, sheet, row, column, text, reason in self.unplaced.itertuples(index=False):
+            detail = render("unplaced", lang, "problems", reason=reason, text=text)
+            out.append((self.docs.get(file, file), "unplaced", f"{sheet}:{row}:{column}", detail))
+        return pd.DataFrame(out, columns=list(READER_PROBLEM_COLUMNS))
+
+    def problems_paths(self) -> list[tuple[str, str]]:
+        """(path, reason) of each unreadable file ("path: reason" split at the first ': ')."""
+        return [tuple(p.split(": ", 1)) if ": " in p else (p, "") for p in self.problems]
 
     def summary(self) -> str:
         """One line: files, projects, pairs, unplaced cells, re-aligned rows, unreadable files."""
@@ -51,14 +91,24 @@ class ReadResult:
         named = t[t["project"] != ""] if len(t) else t
         projects = named[["doc", "project"]].drop_duplicates().shape[0] if len(named) else 0
         # an input row re-aligned by content yields several pairs: count the input rows
-        low = t[t["confidence"] < 1] if len(t) else t
-        where = low["source"].where(low["source"] != "", low["target_source"]) if len(low) else low
-        realigned = where.str.rsplit(":", n=1).str[0].nunique() if len(low) else 0
-        return (
+        low = t[t["note"].str.contains(REALIGNED_MARK, regex=False)] if len(t) else t
+        realigned = _row_of(low).nunique() if len(low) else 0
+        line = (
             f"{self.files_read} files, {projects} projects, {len(t)} pairs, "
             f"{len(self.unplaced)} unplaced cells, {realigned} re-aligned rows, "
             f"{len(self.problems)} unreadable files"
         )
+        if self.inferred:
+            line += f", {len(self.inferred)} inferred columns"
+        if self.skipped:
+            line += f", {len(self.skipped)} tidy files skipped (name them or use --tidy)"
+        return line
+
+
+def _row_of(table: pd.DataFrame) -> pd.Series:
+    """file:sheet:row of each row's input row (its completion cell, else its target cell)."""
+    where = table["source"].where(table["source"] != "", table["target_source"])
+    return where.str.rsplit(":", n=1).str[0]
 
 
 def empty_table() -> pd.DataFrame:
@@ -87,13 +137,26 @@ def _frame(rows: list[dict], extra_columns: Sequence[str] = ()) -> pd.DataFrame:
     return pd.DataFrame(data, columns=[*COLUMNS, *extra_columns])
 
 
-def _expand(paths: Iterable[str | Path]) -> list[Path]:
+@dataclass(frozen=True)
+class Input:
+    """A file to read: its path, its name in `source`, its `doc`, and whether a folder held it."""
+
+    path: Path
+    name: str  # the path relative to the argument given (2020/自评表.xlsx), or the file name
+    doc: str  # the name without its suffix, unless another input of the batch has that doc
+    in_folder: bool
+
+
+def _expand(paths: Iterable[str | Path]) -> list[Input]:
     """Files in the given order; directories recursively (sorted), keeping table files only.
 
     A file named on the command line is always read (and reported if unsupported); inside a
-    directory, README/markdown and other non-table files are skipped silently.
+    directory, README/markdown and other non-table files are skipped silently. A file's name
+    is its path relative to the directory given, so 2020/自评表.xlsx and 2021/自评表.xlsx are
+    two documents; two inputs that would still share a document (自评表.xlsx and 自评表.docx)
+    keep their suffix in it.
     """
-    out: list[Path] = []
+    found: list[tuple[Path, str, bool]] = []
     for p in map(Path, paths):
         if p.is_dir():
             for f in sorted(p.rglob("*")):
@@ -103,10 +166,19 @@ def _expand(paths: Iterable[str | Path]) -> list[Path]:
                     and f.suffix.lower() in READERS
                     and not f.stem.upper().startswith(("README", "LICENSE"))
                 ):
-                    out.append(f)
+                    found.append((f, f.relative_to(p).as_posix(), True))
         else:
-            out.append(p)
-    return out
+            found.append((p, p.name, False))
+
+    def stem(name: str) -> str:
+        return name[: -len(Path(name).suffix)] if Path(name).suffix else name
+
+    stems = Counter(stem(name) for _, name, _ in found)
+    names = Counter(name for _, name, _ in found)
+    return [
+        Input(path, name, stem(name) if stems[stem(name)] == names[name] else name, in_folder)
+        for path, name, in_folder in found
+    ]
 
 
 def read(path: str | Path) -> pd.DataFrame:
@@ -117,17 +189,31 @@ def read(path: str | Path) -> pd.DataFrame:
     return result.table
 
 
-def read_files(paths: Iterable[str | Path]) -> ReadResult:
-    """Read every file (directories recursively); bad files become problems, not exceptions."""
+def read_files(paths: Iterable[str | Path], *, tidy: bool = False) -> ReadResult:
+    """Read every file (directories recursively); bad files become problems, not exceptions.
+
+    Inside a directory only published tables are read: a tidy table (a header with target and
+    completion: `read -o` output, a label file, an answer key) is skipped and listed in
+    `skipped`, unless `tidy` is true. A tidy file named in `paths` is always read.
+    """
     rows: list[dict] = []
     unplaced: list[tuple] = []
     consumed: list[tuple] = []
     problems: list[str] = []
+    skipped: list[str] = []
+    inferred: list[tuple[str, str, str]] = []
+    docs: dict[str, str] = {}
     files_read = 0
     extra_columns: dict[str, None] = {}  # ordered set: first seen, first placed
-    for path in _expand(paths):
+    for item in _expand(paths):
+        docs[str(item.path)] = item.doc
         try:
-            sinks = read_file(path)
+            sinks = read_file(
+                item.path, name=item.name, doc=item.doc, tidy=tidy or not item.in_folder
+            )
+        except SkippedFile:
+            skipped.append(str(item.path))
+            continue
         except ReadError as err:
             problems.append(str(err))
             continue
@@ -136,6 +222,7 @@ def read_files(paths: Iterable[str | Path]) -> ReadResult:
             rows.extend(sink.rows)
             unplaced.extend(sink.unplaced)
             consumed.extend(sink.consumed)
+            inferred.extend((sink.doc, where, detail) for where, detail in sink.inferred)
             extra_columns.update(dict.fromkeys(sink.extra_columns))
     _units_by_code(rows)
     return ReadResult(
@@ -144,6 +231,9 @@ def read_files(paths: Iterable[str | Path]) -> ReadResult:
         problems=problems,
         files_read=files_read,
         consumed=pd.DataFrame(consumed, columns=list(CONSUMED_COLUMNS)),
+        skipped=skipped,
+        inferred=inferred,
+        docs=docs,
     )
 
 
@@ -163,24 +253,38 @@ def _units_by_code(rows: list[dict]) -> None:
             row["note"] = "; ".join(filter(None, [row.get("note", ""), say("unit_by_code")]))
 
 
-def read_file(path: Path) -> list[Sink]:
-    """One file -> one Sink per grid (rows, unplaced and consumed cells); ReadError if unreadable."""
+class SkippedFile(Exception):
+    """A tidy table met inside a folder: not read unless asked for (read_files(tidy=True))."""
+
+
+def read_file(
+    path: Path, *, name: str | None = None, doc: str | None = None, tidy: bool = True
+) -> list[Sink]:
+    """One file -> one Sink per grid (rows, unplaced and consumed cells); ReadError if unreadable.
+
+    `name` is the file's name in `source` (default: its file name), `doc` its document name
+    (default: its stem); with tidy=False a file holding only tidy tables raises SkippedFile.
+    """
     try:
-        return _read_file(path)
-    except ReadError:
+        return _read_file(path, name or path.name, doc or path.stem, tidy)
+    except (ReadError, SkippedFile):
         raise
     except Exception as err:  # a reader bug must cost one file, never the batch or a traceback
         raise ReadError(f"{path}: cannot read ({type(err).__name__}: {err})") from err
 
 
-def _read_file(path: Path) -> list[Sink]:
+def _read_file(path: Path, name: str, doc: str, tidy_allowed: bool) -> list[Sink]:
     grids = read_grids(path)
-    doc = path.stem
-    sinks = []
     tidy = [g for g in grids if tidy_header(g) is not None]
+    if tidy and not tidy_allowed:
+        if len(tidy) == len(grids):
+            raise SkippedFile(str(path))
+        grids = [g for g in grids if g not in tidy]
+        tidy = []
+    sinks = []
     doc_ctx = Context()
     for grid in grids:
-        sink = Sink(str(path), path.name, grid.sheet, doc)
+        sink = Sink(str(path), name, grid.sheet, doc)
         if grid in tidy:
             read_tidy(grid, sink)
         else:
