@@ -26,10 +26,24 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "corpus" / "labels"
 ANNOTATORS = LABELS / "real_dev_annotators"
-OUT_COLUMNS = (
-    "doc unit region year project level1 level2 indicator target completion "
-    "weight points reason label shortfall note"
-).split()
+OUT_COLUMNS = [
+    "doc",
+    "unit",
+    "region",
+    "year",
+    "project",
+    "level1",
+    "level2",
+    "indicator",
+    "target",
+    "completion",
+    "weight",
+    "points",
+    "reason",
+    "label",
+    "shortfall",
+    "note",
+]
 # 二级指标 as the tidy table names them, and the 一级 each belongs to.
 LEVEL2 = {
     "数量": "产出",
@@ -154,7 +168,9 @@ def main() -> None:
         writer.writeheader()
         writer.writerows(rows)
     labels = Counter(r["label"] for r in rows)
-    print(f"wrote {len(rows)} pairs: {dict(labels)}; shortfall yes {sum(r['shortfall'] == 'yes' for r in rows)}")
+    print(
+        f"wrote {len(rows)} pairs: {dict(labels)}; shortfall yes {sum(r['shortfall'] == 'yes' for r in rows)}"
+    )
 
 
 if __name__ == "__main__":
