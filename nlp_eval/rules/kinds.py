@@ -110,19 +110,6 @@ _MEASURABLE = re.compile(
 
 
 @cache
-def _na_patterns() -> re.Pattern[str] | None:
-    patterns = _word_list("na_patterns.txt")
-    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
-
-
-def declares_na(cell: str) -> bool:
-    """Whether a normalised cell matches a pattern of na_patterns.txt (a digit never does)."""
-    pattern = _na_patterns()
-    cell = cell.strip(",.;:!?。、 ")
-    return bool(pattern and cell and not re.search(r"\d", cell) and pattern.fullmatch(cell))
-
-
-@cache
 def _code_patterns() -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p) for p in _word_list("code_patterns.txt"))
 
@@ -157,9 +144,11 @@ def prepare(table: pd.DataFrame, features: pd.DataFrame | None = None) -> pd.Dat
         p[f"f_{col}"] = features[col].to_numpy()
     for col, source in (("t", "target"), ("c", "completion")):
         p[col] = _map_unique(p[source], text.normalize).astype("str")
-    # The text core knows fixed N/A phrases; na_patterns.txt adds the open forms (该项目无经济效益).
-    p["t_na"] = p["f_target_na"].astype(bool) | _map_unique(p["t"], declares_na).astype(bool)
-    p["c_na"] = p["f_completion_na"].astype(bool) | _map_unique(p["c"], declares_na).astype(bool)
+    # N/A phrases and the open forms of na_patterns.txt (text.is_na), in any of the three cells:
+    # 本项目无经济效益 as the 三级指标 declares the indicator not applicable too.
+    p["t_na"] = p["f_target_na"].astype(bool)
+    p["c_na"] = p["f_completion_na"].astype(bool)
+    p["i_na"] = _map_unique(p["indicator"], _is_na_text).astype(bool)
     # Placeholders (……, **, XX) are template cells: test only the cells compare flagged so.
     for col, source in (("t_blank", "target"), ("c_blank", "completion")):
         flagged = p[f"f_{source}_template"].astype(bool).to_numpy()
@@ -287,7 +276,8 @@ def measure_and_goal(target: str) -> tuple[str, str]:
 def empty(pairs: pd.DataFrame, *, field: str = "completion") -> pd.DataFrame:
     """The field is blank, a placeholder (……, **, XX) or a bare mark (/, —), the other side not N/A."""
     if field == "completion":
-        mask = (pairs["c_blank"] | pairs["c_mark"]) & ~pairs["c_code"] & ~pairs["t_na"]
+        declared = pairs["t_na"] | pairs["i_na"]
+        mask = (pairs["c_blank"] | pairs["c_mark"]) & ~pairs["c_code"] & ~declared
     else:
         mask = pairs["t_blank"] & ~pairs["t_na"] & ~pairs["c_na"]
     return _hits(mask, pairs.index, match=pairs[field])
@@ -299,11 +289,19 @@ def not_text(pairs: pd.DataFrame) -> pd.DataFrame:
 
 
 def not_applicable(pairs: pd.DataFrame, *, both: bool = True) -> pd.DataFrame:
-    """N/A on both sides (or, with both=false, a N/A word as the completion of a real target)."""
+    """N/A on both sides (or, with both=false, a N/A word as the completion of a real target).
+
+    A 三级指标 that declares itself not applicable (本项目无经济效益) stands for the target: the
+    pair is na unless the completion reports something else than the target.
+    """
     if both:
-        mask = pairs["t_na"] & (pairs["c_na"] | pairs["c_blank"])
+        unanswered = pairs["c_na"] | pairs["c_blank"]
+        declared = pairs["i_na"] & (
+            unanswered | pairs["t_na"] | pairs["t_blank"] | (pairs["c"] == pairs["t"])
+        )
+        mask = (pairs["t_na"] & unanswered) | declared
     else:
-        real = ~pairs["t_na"] & ~pairs["t_blank"]
+        real = ~pairs["t_na"] & ~pairs["t_blank"] & ~pairs["i_na"]
         mask = pairs["c_na"] & ~pairs["c_mark"] & ~pairs["c_blank"] & real & pairs["is_indicator"]
     return _hits(mask, pairs.index, match=pairs["completion"])
 
