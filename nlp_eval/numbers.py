@@ -77,6 +77,8 @@ _MAYBE_DATE = re.compile(r"[年月季]|[0-9][日号]|(?:19|20)[0-9]{2}[./-]")
 _MAYBE_NUMBER = re.compile("[0-9零〇一二两三四五六七八九十]|百分之|季度|半年|年底|年末")
 _YUE_WORDS = frozenset("签预合节制履特公条邀违")  # 签约 预约 合约 节约 … end in 约
 _ORDER = {">=": 0, "<=": 0, ">": 0, "<": 0, "=": 1, "~": 2}
+# Words an item number follows: 目标1完成情况, 指标2:… count items, they state no amount.
+_ITEM_WORDS = frozenset({"目标", "指标"})
 
 
 def _alternation(words) -> str:
@@ -340,6 +342,13 @@ def _is_reference(cell: str, start: int, end: int) -> bool:
     return after == "号" or (before in ("(", "[") and after in (")", "]") and end - start == 4)
 
 
+def _is_label(cell: str, start: int, end: int) -> bool:
+    """A document number (深府办函(2018)1号, [2021]19号) or an item number (目标1, 指标2:)."""
+    return _is_reference(cell, start, end) or (
+        cell[max(0, start - 2) : start] in _ITEM_WORDS and end - start <= 2
+    )
+
+
 def _unit_of(unit: str, mult: str, per: str) -> tuple[str, str, float]:
     """(unit as written, family, factor) for a number's multiplier, unit and per-unit."""
     units = _units()
@@ -369,7 +378,11 @@ def _numbers(cell: str, masked: str, blocked: list[tuple[int, int]]) -> list[Qua
             value = chinese_number(g["cn"])
         else:
             value = float(g["num"].replace(",", ""))
-        if not g["unit"] and _is_reference(masked, match.start("num"), match.end("num")):
+        if (
+            not g["unit"]
+            and not g["mult"]
+            and _is_label(masked, match.start("num"), match.end("num"))
+        ):
             continue
         if g["neg"]:
             value = -value
