@@ -139,15 +139,27 @@ def _text(raw: str) -> _Text:
 
 
 @cache
-def _reverse_terms() -> re.Pattern[str]:
-    words = sorted({normalize(w) for w in lexicon.words("reverse_terms.txt")}, key=len)
+def _terms(name: str) -> re.Pattern[str]:
+    words = sorted({normalize(w) for w in lexicon.words(name)}, key=len)
     return re.compile("|".join(re.escape(w) for w in reversed(words) if w) or "(?!)")
 
 
-def _is_reverse_text(indicator: str, target: str) -> bool:
-    """A 反向 indicator (lower is better) named in the indicator or the target text."""
-    terms = _reverse_terms()
-    return bool(terms.search(indicator) or terms.search(target))
+# How a target without a comparator (X, =X) is judged: "lower" is better (a ceiling), "higher"
+# is better, or "cost" (a 成本指标 row: a ceiling when its target is an amount of money).
+LOWER, HIGHER, COST = "lower", "higher", "cost"
+
+
+def _direction(indicator: str, target: str, cost_row: bool = False) -> str:
+    """The direction the indicator and 二级指标 name (lexicons/higher_terms.txt, reverse_terms.txt).
+
+    A higher-is-better term wins (高血压控制率, 补贴标准, 执行率), then a 反向 term (投诉率, 三公经费
+    控制率, 调整率), then the 成本 row; "" when nothing says which way.
+    """
+    if _terms("higher_terms.txt").search(indicator) or _terms("higher_terms.txt").search(target):
+        return HIGHER
+    if _terms("reverse_terms.txt").search(indicator) or _terms("reverse_terms.txt").search(target):
+        return LOWER
+    return COST if cost_row else ""
 
 
 # ---------------------------------------------------------------- quantity verdict
@@ -193,6 +205,11 @@ def _restates(target: Quantity | None, q: Quantity) -> bool:
                 target.high or 0.0, q.high or 0.0
             )
         if target is not None and q.family == target.family == "time":
+            return math.isclose(_base(q, q.value), _base(target, target.value))
+        # 88.32%及以上 against 95%及以上: a figure of its own with a stray comparator is the
+        # actual value (GUIDE.md §3: a threshold restates only the target's own number).
+        comparable = target is not None and target.family and q.family == target.family
+        if comparable and q.value is not None and target.value is not None:
             return math.isclose(_base(q, q.value), _base(target, target.value))
         return True
     if target is None or not q.weak or q.value is None:
@@ -254,7 +271,7 @@ class _Verdict(NamedTuple):
     target_has_comparator: bool
 
 
-def _verdict(target: _Text, completion: _Text, reverse_term: bool) -> _Verdict:
+def _verdict(target: _Text, completion: _Text, direction: str) -> _Verdict:
     main = _main(target.quantities)
     found = completion.quantities
     restating = [q for q in found if _restates(main, q)]
@@ -265,13 +282,17 @@ def _verdict(target: _Text, completion: _Text, reverse_term: bool) -> _Verdict:
     ]
     first = next((q.comparator for q in found if q.comparator), "")
     has_comparator = any(q.threshold for q in target.quantities)
+    reverse_term = direction == LOWER or (
+        direction == COST and main is not None and main.family == "money"
+    )
     if main is None:
         return _Verdict(
             "no_target_number", 0.0, reverse_term, "", "", math.nan, math.nan, bool(actual),
             bool(restating), first, has_comparator,
         )  # fmt: skip
     reverse = main.comparator in ("<=", "<") or (main.comparator in ("", "=") and reverse_term)
-    reverse = reverse or (main.comparator in ("", "=") and main.family == "time")
+    duration = main.comparator in ("", "=") and main.family == "time" and direction != HIGHER
+    reverse = reverse or duration
     fitting = [q for q in actual if _compatible(main, q)]
     fitting.sort(
         key=lambda q: (
@@ -289,6 +310,8 @@ def _verdict(target: _Text, completion: _Text, reverse_term: bool) -> _Verdict:
     value = _base(main, main.value)
     if fitting:
         verdict, short_by, value, done = _judge(main, fitting[0], reverse)
+        if main.family == "money" and done == 0 < value and verdict != "short":
+            verdict, short_by = "short", 100.0  # nothing spent against a money target: not done
     else:
         verdict = "restated" if restating else "unit_mismatch" if actual else "no_actual"
         short_by, done = 0.0, math.nan
@@ -300,10 +323,10 @@ def _verdict(target: _Text, completion: _Text, reverse_term: bool) -> _Verdict:
     )  # fmt: skip
 
 
-def _pair(target: _Text, completion: _Text, indicator: str) -> tuple:
+def _pair(target: _Text, completion: _Text, indicator: str, cost_row: bool = False) -> tuple:
     """Every feature except the five rapidfuzz similarities, in FEATURES order."""
     # A tuple, not a dict: features() builds one per distinct row.
-    v = _verdict(target, completion, _is_reverse_text(indicator, target.norm))
+    v = _verdict(target, completion, _direction(indicator, target.norm, cost_row))
     t_trimmed = target.trimmed
     return (
         bool(t_trimmed) and t_trimmed in completion.norm,  # target_in_completion
@@ -321,8 +344,13 @@ def _pair(target: _Text, completion: _Text, indicator: str) -> tuple:
     )  # fmt: skip
 
 
-def compare(target: str, completion: str, indicator: str = "") -> Comparison:
-    """Features of one target/completion pair (indicator: the 三级指标 name, for direction)."""
+def is_cost_row(level2: str) -> bool:
+    """A 成本指标 row (成本, 成本指标, 产出成本): its amounts of money are ceilings."""
+    return "成本" in (level2 or "")
+
+
+def compare(target: str, completion: str, indicator: str = "", level2: str = "") -> Comparison:
+    """Features of one target/completion pair (indicator, level2: the 三级/二级指标, for direction)."""
     t, c = _text(target or ""), _text(completion or "")
     ind = normalize(indicator or "")
     return Comparison(  # char, partial, token, stripped and indicator ratios
@@ -331,12 +359,12 @@ def compare(target: str, completion: str, indicator: str = "") -> Comparison:
         fuzz.token_set_ratio(t.joined_tokens, c.joined_tokens),
         fuzz.ratio(t.trimmed, c.stripped),
         fuzz.ratio(ind, c.norm) if ind else 0.0,
-        *_pair(t, c, ind),
+        *_pair(t, c, ind, is_cost_row(level2)),
     )
 
 
 def features(table: pd.DataFrame) -> pd.DataFrame:
-    """compare() for every row of a tidy table (columns target, completion, optional indicator)."""
+    """compare() for every row of a tidy table (target, completion, optional indicator, level2)."""
     n = len(table)
     if not n:
         return pd.DataFrame({name: [] for name in FEATURES}, index=table.index)
@@ -350,13 +378,15 @@ def features(table: pd.DataFrame) -> pd.DataFrame:
     # each distinct (target, completion, indicator) row is compared once.
     codes, texts = pd.factorize(np.concatenate([column("target"), column("completion")]))
     ind_codes, ind_texts = pd.factorize(column("indicator"))
-    rows = np.stack([codes[:n], codes[n:], ind_codes], axis=1)
+    cost = np.fromiter(map(is_cost_row, column("level2")), dtype=np.int64, count=n)
+    rows = np.stack([codes[:n], codes[n:], ind_codes, cost], axis=1)
     distinct, inverse = np.unique(rows, axis=0, return_inverse=True)
     infos = [_text(text) for text in texts]
     ind_norm = [normalize(text) for text in ind_texts]
     t_info = [infos[i] for i in distinct[:, 0]]
     c_info = [infos[i] for i in distinct[:, 1]]
     inds = [ind_norm[i] for i in distinct[:, 2]]
+    costs = distinct[:, 3].astype(bool).tolist()
 
     def similarity(scorer, left: list[str], right: list[str]) -> np.ndarray:
         return process.cpdist(left, right, scorer=scorer, workers=-1, dtype=np.float64)
@@ -377,7 +407,7 @@ def features(table: pd.DataFrame) -> pd.DataFrame:
         "indicator_ratio": np.where([bool(i) for i in inds], indicator_ratio, 0.0),
     }
     pairs = pd.DataFrame.from_records(
-        [_pair(t, c, i) for t, c, i in zip(t_info, c_info, inds, strict=True)],
+        [_pair(t, c, i, k) for t, c, i, k in zip(t_info, c_info, inds, costs, strict=True)],
         columns=FEATURES[len(columns) :],
     )
     out = pd.concat([pd.DataFrame(columns), pairs], axis=1)[list(FEATURES)]

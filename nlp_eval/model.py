@@ -529,4 +529,43 @@ def evaluate_files(
     table = read_labels(paths)
     linted = lint(table, model=model)
     title = "rules only" if model is False else f"model {model or 'default'}"
-    return format_report(evaluate(table["label"].tolist(), linted.table["label"].tolist()), title)
+    report = format_report(evaluate(table["label"].tolist(), linted.table["label"].tolist()), title)
+    if "shortfall" in table:
+        report += "\n" + format_shortfall(shortfall_report(table, linted.findings))
+    return report
+
+
+# Findings that say a target was missed: by the numbers (N001) or in the completion's words (N002).
+SHORTFALL_CODES = ("N001", "N002")
+
+
+def shortfall_report(table: pd.DataFrame, findings: Iterable[Finding]) -> dict[str, Any]:
+    """Pair-level precision/recall of N001+N002 against a `shortfall` column (yes/no).
+
+    Rows whose `shortfall` is neither yes nor no are left out.
+    """
+    flagged = {f.row for f in findings if f.code in SHORTFALL_CODES}
+    truth = table["shortfall"].fillna("").astype(str).str.strip().str.lower()
+    rows = [i for i, t in enumerate(truth.tolist()) if t in ("yes", "no")]
+    tp = sum(truth.iat[i] == "yes" and i in flagged for i in rows)
+    fp = sum(truth.iat[i] == "no" and i in flagged for i in rows)
+    fn = sum(truth.iat[i] == "yes" and i not in flagged for i in rows)
+    return {
+        "precision": tp / (tp + fp) if tp + fp else math.nan,
+        "recall": tp / (tp + fn) if tp + fn else math.nan,
+        "tp": tp,
+        "fp": fp,
+        "fn": fn,
+        "n": len(rows),
+        "missed": [i for i in rows if truth.iat[i] == "yes" and i not in flagged],
+        "false": [i for i in rows if truth.iat[i] == "no" and i in flagged],
+    }
+
+
+def format_shortfall(report: dict[str, Any]) -> str:
+    """One line: shortfall precision and recall of N001+N002 per pair, with the counts."""
+    return (
+        f"shortfall (N001+N002 per pair): precision {report['precision']:.3f}   "
+        f"recall {report['recall']:.3f}   tp {report['tp']} fp {report['fp']} fn {report['fn']}"
+        f"   n {report['n']}"
+    )

@@ -77,6 +77,8 @@ _MAYBE_DATE = re.compile(r"[年月季]|[0-9][日号]|(?:19|20)[0-9]{2}[./-]")
 _MAYBE_NUMBER = re.compile("[0-9零〇一二两三四五六七八九十]|百分之|季度|半年|年底|年末")
 _YUE_WORDS = frozenset("签预合节制履特公条邀违")  # 签约 预约 合约 节约 … end in 约
 _ORDER = {">=": 0, "<=": 0, ">": 0, "<": 0, "=": 1, "~": 2}
+# Words an item number follows: 目标1完成情况, 指标2:… count items, they state no amount.
+_ITEM_WORDS = frozenset({"目标", "指标"})
 
 
 def _alternation(words) -> str:
@@ -103,6 +105,18 @@ def _phrases(position: str) -> list[str]:
     return [phrase for pos, phrase in _comparators() if pos == position]
 
 
+def _whole_unit() -> str:
+    """A lookahead keeping units such as 千克 whole: 千 is their first character, not a multiplier."""
+    units = _units()
+    rests = [
+        u[len(m) :]
+        for u in units
+        for m in _MULTIPLIERS
+        if u.startswith(m) and u != m and u[len(m) :] not in units
+    ]
+    return f"(?!{_alternation(rests)})" if rests else ""
+
+
 @cache
 def _number_pattern() -> re.Pattern[str]:
     symbols = [p for p in _phrases("before") if not re.match(_CJK_WORD, p)]
@@ -120,7 +134,8 @@ def _number_pattern() -> re.Pattern[str]:
         rf"(?P<symbol>(?<![0-9%])(?:{_alternation(symbols)}))?"  # 10~20人: a range, not "about 20"
         r"(?P<neg>(?<![\w.)%])-)?"
         r"(?<![A-Za-z\d.第])"
-        rf"(?P<pct>百分之)?(?:(?P<num>{_ARABIC})(?P<mult>千万|百万|万|亿|千)?|(?P<cn>{_CN_NUM}|(?<=百分之)百))"
+        rf"(?P<pct>百分之)?(?:(?P<num>{_ARABIC})(?:(?P<mult>千万|百万|万|亿|千){_whole_unit()})?"
+        rf"|(?P<cn>{_CN_NUM}|(?<=百分之)百))"
         rf"(?P<inside>{_alternation(_phrases('inside'))})?"
         rf"(?P<unit>{_alternation(_units())})?"
         rf"(?P<per>/(?:{_alternation(_units())}|{_CJK_WORD}))?"
@@ -321,8 +336,17 @@ def _number_start(match: re.Match[str]) -> int:
 
 def _is_reference(cell: str, start: int, end: int) -> bool:
     """A document number, not a quantity: 深府办函(2018)1号, [2021]19号."""
-    before, after = cell[start - 1 : start], cell[end : end + 1]
-    return after == "号" or (before in "([" and after in ")]" and end - start == 4)
+    # The start and end of the cell are not brackets: a cell of just 2019 or 87.5 is a number.
+    before = cell[start - 1] if start > 0 else ""
+    after = cell[end] if end < len(cell) else ""
+    return after == "号" or (before in ("(", "[") and after in (")", "]") and end - start == 4)
+
+
+def _is_label(cell: str, start: int, end: int) -> bool:
+    """A document number (深府办函(2018)1号, [2021]19号) or an item number (目标1, 指标2:)."""
+    return _is_reference(cell, start, end) or (
+        cell[max(0, start - 2) : start] in _ITEM_WORDS and end - start <= 2
+    )
 
 
 def _unit_of(unit: str, mult: str, per: str) -> tuple[str, str, float]:
@@ -354,7 +378,11 @@ def _numbers(cell: str, masked: str, blocked: list[tuple[int, int]]) -> list[Qua
             value = chinese_number(g["cn"])
         else:
             value = float(g["num"].replace(",", ""))
-        if not g["unit"] and _is_reference(masked, match.start("num"), match.end("num")):
+        if (
+            not g["unit"]
+            and not g["mult"]
+            and _is_label(masked, match.start("num"), match.end("num"))
+        ):
             continue
         if g["neg"]:
             value = -value

@@ -196,18 +196,25 @@ def is_na(text: str) -> bool:
     return _is_na_cell(normalize(text))
 
 
+@cache
+def _na_patterns() -> re.Pattern[str]:
+    patterns = lexicon.words("na_patterns.txt")
+    return re.compile("|".join(f"(?:{p})" for p in patterns) if patterns else "(?!)")
+
+
 def _is_na_cell(norm: str) -> bool:
     cell = _trim(norm)
     if not cell:
         return False
     if cell in _na_phrases():
         return True
-    # "本项目不涉及经济效益指标" and its variants: a short sentence, no number.
+    if any(ch.isdigit() for ch in cell):
+        return False
+    # "本项目不涉及经济效益指标" and its variants: a short sentence, no number; and the open
+    # forms of na_patterns.txt (该项目无经济效益, 本单位不产生社会效益), the whole cell.
     return (
-        len(cell) <= 40
-        and any(word in cell for word in ("不涉及", "不适用", "无此项"))
-        and not any(ch.isdigit() for ch in cell)
-    )
+        len(cell) <= 40 and any(word in cell for word in ("不涉及", "不适用", "无此项"))
+    ) or bool(_na_patterns().fullmatch(cell))
 
 
 @cache

@@ -364,6 +364,16 @@ def test_no_finding_renders_an_empty_quote_or_a_placeholder():
                 (f.code, text)
                 for f in linted.findings
                 for text in (f.message, f.suggestion)
-                if UNRENDERED.search(text)
+                if UNRENDERED.search(_without_own_cells(text, linted.table.iloc[f.row]))
             ]
             assert not bad, bad[:5]
+
+
+def _without_own_cells(text: str, row: pd.Series) -> str:
+    """The text with quotes of the pair's own cells removed: quoting 可持续 is fine when it is
+    the pair's own target, not when a category name stands in for a missing measure."""
+    for col in ("indicator", "target", "completion"):
+        cell = str(row.get(col, "") or "").strip()
+        if cell:
+            text = text.replace(f"“{cell}”", "“…”")
+    return text

@@ -245,3 +245,35 @@ def test_chinese_number(text, value):
 def test_traditional_input_parses_like_simplified():
     assert quantities("滿意度達到95%以上") == quantities("满意度达到95%以上")
     assert not math.isnan(quantities("實際完成4712人")[0].value)
+
+
+# ---------------------------------------------------------------- property: a cell of one number
+
+hypothesis = pytest.importorskip("hypothesis")
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from nlp_eval import lexicon  # noqa: E402
+
+# Units that turn a number into a calendar date (2019年, 12月) are dates, not amounts.
+_CALENDAR = {"年", "月", "日", "号", "季度"}
+_UNITS = sorted(r["unit"] for r in lexicon.table("units.tsv") if r["unit"] not in _CALENDAR)
+
+
+@settings(deadline=None, max_examples=400, database=None)
+@given(
+    whole=st.integers(min_value=0, max_value=10**7),
+    decimals=st.sampled_from(["", "5", "25", "75", "01"]),
+    unit=st.sampled_from(["", *_UNITS]),
+)
+def test_a_cell_that_is_one_number_yields_exactly_that_number(whole, decimals, unit):
+    """87.5, 3000, 2019, 12500名: a number alone in a cell, at both cell edges, is a quantity."""
+    number = f"{whole}.{decimals}" if decimals else str(whole)
+    cell = number + unit
+    found = quantities(cell)
+    assert len(found) == 1, (cell, found)
+    q = found[0]
+    assert q.value == float(number)
+    assert q.span == (0, len(normalize(cell)))
+    written = normalize(unit)
+    assert q.unit in (written, written.removeprefix("个"))  # 3个工作日: the unit is 工作日

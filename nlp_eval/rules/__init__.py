@@ -256,13 +256,19 @@ def findings_of(rule: Rule, hits: pd.DataFrame, pairs: pd.DataFrame, lang: str) 
     columns.update({c: hits[c].to_numpy() for c in hits.columns if c in used})
     spans = hits["span"].to_numpy() if "span" in hits else [None] * len(rows)
     where = hits["field"].to_numpy() if "field" in hits else [rule.field] * len(rows)
+    # A kind may grade its hits (an explained shortfall is info, an unexplained one an error).
+    grades = (
+        [Severity(v) for v in hits["severity"].tolist()]
+        if "severity" in hits
+        else [rule.severity] * len(rows)
+    )
     messages = render_template(message, columns, len(rows))
     suggestions = render_template(suggestion, columns, len(rows))
     return [
         Finding(
             rule.code,
             rule.name,
-            rule.severity,
+            grade,
             text,
             fix,
             int(row),
@@ -270,8 +276,8 @@ def findings_of(rule: Rule, hits: pd.DataFrame, pairs: pd.DataFrame, lang: str) 
             tuple(span) if isinstance(span, tuple | list) else None,
             rule.label,
         )
-        for row, text, fix, field, span in zip(
-            rows.tolist(), messages, suggestions, where, spans, strict=True
+        for row, text, fix, field, span, grade in zip(
+            rows.tolist(), messages, suggestions, where, spans, grades, strict=True
         )
     ]
 

@@ -110,19 +110,6 @@ _MEASURABLE = re.compile(
 
 
 @cache
-def _na_patterns() -> re.Pattern[str] | None:
-    patterns = _word_list("na_patterns.txt")
-    return re.compile("|".join(f"(?:{p})" for p in patterns)) if patterns else None
-
-
-def declares_na(cell: str) -> bool:
-    """Whether a normalised cell matches a pattern of na_patterns.txt (a digit never does)."""
-    pattern = _na_patterns()
-    cell = cell.strip(",.;:!?。、 ")
-    return bool(pattern and cell and not re.search(r"\d", cell) and pattern.fullmatch(cell))
-
-
-@cache
 def _code_patterns() -> tuple[re.Pattern[str], ...]:
     return tuple(re.compile(p) for p in _word_list("code_patterns.txt"))
 
@@ -157,9 +144,11 @@ def prepare(table: pd.DataFrame, features: pd.DataFrame | None = None) -> pd.Dat
         p[f"f_{col}"] = features[col].to_numpy()
     for col, source in (("t", "target"), ("c", "completion")):
         p[col] = _map_unique(p[source], text.normalize).astype("str")
-    # The text core knows fixed N/A phrases; na_patterns.txt adds the open forms (该项目无经济效益).
-    p["t_na"] = p["f_target_na"].astype(bool) | _map_unique(p["t"], declares_na).astype(bool)
-    p["c_na"] = p["f_completion_na"].astype(bool) | _map_unique(p["c"], declares_na).astype(bool)
+    # N/A phrases and the open forms of na_patterns.txt (text.is_na), in any of the three cells:
+    # 本项目无经济效益 as the 三级指标 declares the indicator not applicable too.
+    p["t_na"] = p["f_target_na"].astype(bool)
+    p["c_na"] = p["f_completion_na"].astype(bool)
+    p["i_na"] = _map_unique(p["indicator"], _is_na_text).astype(bool)
     # Placeholders (……, **, XX) are template cells: test only the cells compare flagged so.
     for col, source in (("t_blank", "target"), ("c_blank", "completion")):
         flagged = p[f"f_{source}_template"].astype(bool).to_numpy()
@@ -258,14 +247,22 @@ def message_fields(
 
 
 def _distinct_features(p: pd.DataFrame) -> pd.DataFrame:
-    """compare.features once per distinct (target, completion, indicator): tables repeat pairs."""
-    key = p["target"] + "\x1f" + p["completion"] + "\x1f" + p["indicator"]
+    """compare.features once per distinct (target, completion, indicator, 成本 row or not)."""
+    cost = p["level2"].str.contains("成本", regex=False)
+    key = (
+        p["target"]
+        + "\x1f"
+        + p["completion"]
+        + "\x1f"
+        + p["indicator"]
+        + cost.map({True: "\x1f成本", False: ""})
+    )
     codes, uniques = pd.factorize(key)
     if len(uniques) == len(p):
         return compare.features(p)
     first = np.full(len(uniques), -1)
     first[codes[::-1]] = np.arange(len(codes))[::-1]
-    distinct = p.iloc[first][["target", "completion", "indicator"]].reset_index(drop=True)
+    distinct = p.iloc[first][["target", "completion", "indicator", "level2"]].reset_index(drop=True)
     return compare.features(distinct).iloc[codes].reset_index(drop=True)
 
 
@@ -287,7 +284,8 @@ def measure_and_goal(target: str) -> tuple[str, str]:
 def empty(pairs: pd.DataFrame, *, field: str = "completion") -> pd.DataFrame:
     """The field is blank, a placeholder (……, **, XX) or a bare mark (/, —), the other side not N/A."""
     if field == "completion":
-        mask = (pairs["c_blank"] | pairs["c_mark"]) & ~pairs["c_code"] & ~pairs["t_na"]
+        declared = pairs["t_na"] | pairs["i_na"]
+        mask = (pairs["c_blank"] | pairs["c_mark"]) & ~pairs["c_code"] & ~declared
     else:
         mask = pairs["t_blank"] & ~pairs["t_na"] & ~pairs["c_na"]
     return _hits(mask, pairs.index, match=pairs[field])
@@ -299,11 +297,19 @@ def not_text(pairs: pd.DataFrame) -> pd.DataFrame:
 
 
 def not_applicable(pairs: pd.DataFrame, *, both: bool = True) -> pd.DataFrame:
-    """N/A on both sides (or, with both=false, a N/A word as the completion of a real target)."""
+    """N/A on both sides (or, with both=false, a N/A word as the completion of a real target).
+
+    A 三级指标 that declares itself not applicable (本项目无经济效益) stands for the target: the
+    pair is na unless the completion reports something else than the target.
+    """
     if both:
-        mask = pairs["t_na"] & (pairs["c_na"] | pairs["c_blank"])
+        unanswered = pairs["c_na"] | pairs["c_blank"]
+        declared = pairs["i_na"] & (
+            unanswered | pairs["t_na"] | pairs["t_blank"] | (pairs["c"] == pairs["t"])
+        )
+        mask = (pairs["t_na"] & unanswered) | declared
     else:
-        real = ~pairs["t_na"] & ~pairs["t_blank"]
+        real = ~pairs["t_na"] & ~pairs["t_blank"] & ~pairs["i_na"]
         mask = pairs["c_na"] & ~pairs["c_mark"] & ~pairs["c_blank"] & real & pairs["is_indicator"]
     return _hits(mask, pairs.index, match=pairs["completion"])
 
@@ -873,8 +879,13 @@ def _main_text(text: str) -> str:
 
 
 @lru_cache(maxsize=1 << 18)
-def _actual_text(text: str) -> str:
+def _actual_text(text: str, value: float = np.nan) -> str:
+    """The completion's quantity the verdict compared (its value in base units), else the first."""
     found = _actual_quantities(text)
+    for q in found:
+        amounts = (q.value, q.high) if q.family == "date" else (q.value * q.factor,)
+        if any(a is not None and np.isclose(a, value) for a in amounts):
+            return q.text
     return found[0].text if found else ""
 
 
@@ -882,23 +893,33 @@ def _is_na_text(cell: str) -> bool:
     return bool(text.is_na(cell))
 
 
-def _excuse(pairs: pd.DataFrame) -> tuple[pd.Series, pd.Series, pd.Series]:
-    """Whether points are full or the reason is missing, and how to say which."""
+def _excuse(pairs: pd.DataFrame) -> tuple[pd.Series, dict[str, pd.Series]]:
+    """Whether a shortfall goes unexplained (points full or no reason), and the words for it.
+
+    An explained shortfall (points below full and a reason given) is still reported, as info:
+    the auditor sees every missed target, the score charges only the unexplained ones.
+    """
     full = (pairs["weight"] > 0) & (pairs["points"] >= pairs["weight"] - 1e-9)
     no_reason = pairs["no_reason"]
-    zh = pd.Series("", index=pairs.index)
-    zh = (
-        zh.mask(no_reason, "未说明偏差原因")
-        .mask(full, "得分为满分")
-        .mask(full & no_reason, "得分为满分且未说明偏差原因")
-    )
-    en = pd.Series("", index=pairs.index)
-    en = (
-        en.mask(no_reason, "no reason is given")
-        .mask(full, "the points are full")
-        .mask(full & no_reason, "the points are full and no reason is given")
-    )
-    return full | no_reason, zh, en
+    unexplained = full | no_reason
+    reason = pairs["reason"].str.strip().str.slice(0, 40)
+    words = {}
+    for lang, none, top, both, given, fix, check in (
+        ("zh", "但未说明偏差原因", "但得分为满分", "但得分为满分且未说明偏差原因",
+         "偏差原因已说明（“", "在偏差原因中说明未达标的原因和改进措施，并按实际完成比例调整得分",
+         "核对得分是否已按实际完成比例扣减"),
+        ("en", "yet no reason is given", "yet the points are full",
+         "yet the points are full and no reason is given", "the reason given: “",
+         "Explain the shortfall and the remedy in the deviation reason, and lower the points in proportion",
+         "Check that the points were lowered in proportion to what was done"),
+    ):  # fmt: skip
+        excuse = (given + reason + "”" + ("）" if lang == "zh" else "")).where(~unexplained, "")
+        excuse = excuse.mask(no_reason, none).mask(full, top).mask(full & no_reason, both)
+        words[f"excuse_{lang}"] = excuse
+        words[f"advice_{lang}"] = pd.Series(fix, index=pairs.index).where(unexplained, check)
+    words["excuse"] = words["excuse_zh"]  # the name the messages of earlier versions used
+    words["severity"] = pd.Series("error", index=pairs.index).where(unexplained, "info")
+    return unexplained, words
 
 
 def _texts_of(pairs: pd.DataFrame, mask: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -907,34 +928,73 @@ def _texts_of(pairs: pd.DataFrame, mask: pd.Series) -> tuple[pd.Series, pd.Serie
     actual = pd.Series("", index=pairs.index)
     rows = pairs.index[np.asarray(mask, dtype=bool)]
     goal.loc[rows] = [_main_text(t) for t in pairs.loc[rows, "t"]]
-    actual.loc[rows] = [_actual_text(c) for c in pairs.loc[rows, "c"]]
+    actual.loc[rows] = [
+        _actual_text(c, v)
+        for c, v in zip(
+            pairs.loc[rows, "c"].tolist(),
+            pairs.loc[rows, "f_completion_value"].tolist(),
+            strict=True,
+        )
+    ]
     return goal, actual
 
 
+def _checked_for_shortfall(pairs: pd.DataFrame) -> pd.Series:
+    """Indicator rows and the overall goal (总体): both promise something that can be missed."""
+    answered = ~pairs["c_blank"] & ~pairs["f_completion_template"].astype(bool)
+    return (pairs["is_indicator"] | (pairs["level1"] == "总体")) & answered
+
+
 def shortfall(pairs: pd.DataFrame) -> pd.DataFrame:
-    """The actual value misses the target (direction-aware) while points are full or no reason."""
-    excused, zh, en = _excuse(pairs)
-    mask = (pairs["f_verdict"] == "short") & excused & pairs["is_indicator"] & ~pairs["c_blank"]
+    """The actual value misses the target (direction-aware); error when unexplained, else info."""
+    _, words = _excuse(pairs)
+    mask = (pairs["f_verdict"] == "short") & _checked_for_shortfall(pairs)
     goal, actual = _texts_of(pairs, mask)
-    return _hits(
-        mask,
-        pairs.index,
-        actual=actual,
-        goal=goal,
-        direction=pairs["a_direction"],
-        excuse=zh,
-        excuse_en=en,
+    reverse = pairs["f_reverse"].astype(bool)
+    date = pairs["f_target_family"] == "date"
+    direction_zh = (
+        pd.Series("正向指标，越高越好", index=pairs.index)
+        .where(~reverse, "反向指标，越低越好")
+        .where(~date, "时限，不晚于目标日期")
     )
+    direction_en = (
+        pd.Series("higher is better", index=pairs.index)
+        .where(~reverse, "lower is better")
+        .where(~date, "a deadline: no later than the target date")
+    )
+    return _hits(
+        mask, pairs.index, actual=actual, goal=goal, direction=direction_zh,
+        direction_en=direction_en, **words,
+    )  # fmt: skip
 
 
-def admits_shortfall(
-    pairs: pd.DataFrame, *, words: str | Sequence[str] = "shortfall_words.txt"
-) -> pd.DataFrame:
-    """The completion admits a shortfall (未完成, 未举办, 基本完成…) while points are full or no reason."""
-    found = pairs["c"].str.extract(f"({_alternation(_words(words))})", expand=False).fillna("")
-    excused, zh, en = _excuse(pairs)
-    mask = (found != "") & excused & ~pairs["c_na"] & pairs["is_indicator"]
-    return _hits(mask, pairs.index, match=found, excuse=zh, excuse_en=en)
+@cache
+def _admission() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{p})" for p in _word_list("shortfall_patterns.txt")))
+
+
+def _admits(cell: str) -> str:
+    """The words by which a normalised completion admits a shortfall ("" if none)."""
+    found = _admission().search(cell)
+    return found.group(0) if found else ""
+
+
+def admits_shortfall(pairs: pd.DataFrame) -> pd.DataFrame:
+    """The completion admits a shortfall (未能及时…, 尚未, 正在建设, 基本完成…, shortfall_patterns.txt).
+
+    Words the target itself uses are no admission (基本提高 → 基本提高 promised only that).
+    An error when the points are full or no reason is given, else info.
+    """
+    found = _map_unique(pairs["c"], _admits).astype(str)
+    own = [bool(f) and f in t for f, t in zip(found.tolist(), pairs["t"].tolist(), strict=True)]
+    _, words = _excuse(pairs)
+    mask = (
+        (found != "")
+        & ~np.asarray(own, dtype=bool)
+        & ~pairs["c_na"]
+        & _checked_for_shortfall(pairs)
+    )
+    return _hits(mask, pairs.index, match=found, **words)
 
 
 def unit_mismatch(pairs: pd.DataFrame) -> pd.DataFrame:
@@ -987,7 +1047,7 @@ def points(pairs: pd.DataFrame, *, slack: float = 0.05) -> pd.DataFrame:
 
 def reason_none(pairs: pd.DataFrame) -> pd.DataFrame:
     """偏差原因 or 存在问题 says 无 although an indicator of the project falls short."""
-    admitted = pairs["c"].str.contains(_alternation(_word_list("shortfall_words.txt")))
+    admitted = _map_unique(pairs["c"], _admits).astype(str) != ""
     short = pairs["is_indicator"] & ((pairs["f_verdict"] == "short") | admitted) & ~pairs["c_na"]
     if not short.any():
         return _no_hits()
