@@ -199,17 +199,32 @@ def explain(
     completion: Annotated[str, typer.Argument(help="完成情况 / completion text (实际完成值).")],
     indicator: Annotated[str, typer.Option(help="三级指标 name (sets the direction).")] = "",
     fmt: Annotated[ExplainFormat, typer.Option("--format", "-f")] = ExplainFormat.text,
+    details: Annotated[
+        bool, typer.Option("--details", help="Also show the features: tokens, quantities…")
+    ] = False,
+    lang: Annotated[Lang, typer.Option("--lang")] = Lang.zh,
+    model: Annotated[Path | None, typer.Option(help="Classifier model (default: shipped).")] = None,
 ) -> None:
-    """Show how one target/completion pair is read: normalised text, tokens, quantities, comparison."""
+    """Feedback on one pair: its label in words, each finding with a fix, a rewrite direction."""
     import json
 
     from nlp_eval.compare import explain as explain_pair
     from nlp_eval.compare import explain_text
+    from nlp_eval.feedback import feedback, feedback_text
+    from nlp_eval.place import words
 
     with _one_line_errors():
-        result = explain_pair(target, completion, indicator)
-    text = json.dumps(result, ensure_ascii=False, indent=2)
-    typer.echo(text if fmt is ExplainFormat.json else explain_text(result))
+        answer = feedback(target, completion, indicator, lang=lang.value, model=model)
+        features = explain_pair(target, completion, indicator)
+    if fmt is ExplainFormat.json:  # every feature as before, the feedback beside them
+        typer.echo(json.dumps({**features, "feedback": answer}, ensure_ascii=False, indent=2))
+        return
+    typer.echo(feedback_text(answer, lang.value))
+    if details:
+        w = words(lang.value)
+        typer.echo(f"\n{w['features']}{w['colon'].rstrip()}\n{explain_text(features)}")
+    else:
+        typer.echo(f"\n{words(lang.value)['details_hint']}")
 
 
 # ---------------------------------------------------------------- score (issue 5)
