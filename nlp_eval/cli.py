@@ -7,17 +7,115 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import IntEnum, StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+import typer.core
 
 from nlp_eval.errors import NlpEvalError
 
+
+def _plain_metavars(command: Any) -> None:
+    """Help shows FILES..., [zh|en], PATH, TEXT as click and ruff do, not Python types (<bool>).
+
+    typer vendors its own click and describes types by `type_descriptor`.
+    """
+    for param in command.params:
+        if param.metavar is not None:
+            continue
+        desc = param.type_descriptor
+        if param.param_type_name == "argument":
+            param.metavar = param.name.upper()
+            param.display_type_rich = lambda ctx: None  # the name says it: FILES, TARGET
+        elif getattr(param, "is_flag", False) or getattr(param, "count", False):
+            param.metavar = ""
+        elif desc.is_choice:
+            param.metavar = "[" + "|".join(str(getattr(c, "value", c)) for c in desc.choices) + "]"
+        elif desc.is_path:
+            param.metavar = "PATH"
+        else:
+            param.metavar = "TEXT"
+
+
+class _PlainHelpGroup(typer.core.TyperGroup):
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        command = super().get_command(ctx, cmd_name)
+        if command is not None:
+            _plain_metavars(command)
+            _plain_help_option(command, ctx)
+        return command
+
+    def format_help(self, ctx: Any, formatter: Any) -> None:
+        _plain_metavars(self)
+        _plain_help_option(self, ctx)
+        super().format_help(ctx, formatter)
+
+
+def _plain_help_option(command: Any, ctx: Any) -> None:
+    help_option = command.get_help_option(ctx)
+    if help_option is not None:
+        help_option.metavar = ""
+
+
 app = typer.Typer(
+    cls=_PlainHelpGroup,
     no_args_is_help=True,
     add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
     help="评价绩效自评表的文字质量 / Measure the language quality of performance self-evaluation tables.",
 )
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        from nlp_eval import __version__
+
+        typer.echo(f"nlp-eval {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            "-V",
+            callback=_show_version,
+            is_eager=True,
+            help="Print the version and exit.",
+        ),
+    ] = False,
+) -> None:
+    """评价绩效自评表的文字质量 / Measure the language quality of performance self-evaluation tables."""
+
+
+SEVERITY_STYLE = {"error": "bold red", "warning": "yellow", "info": "cyan", "": "green"}
+
+
+def _summary(line: str, worst: str, *, quiet: bool) -> None:
+    """The run's last line on stderr: coloured by the worst severity on a terminal, plain piped."""
+    if quiet:
+        return
+    from rich.console import Console
+
+    Console(stderr=True, highlight=False).print(line, style=SEVERITY_STYLE.get(worst, ""))
+
+
+def _worst(findings: list) -> str:
+    from nlp_eval.rules import SEVERITY_ORDER
+
+    return str(max((f.severity for f in findings), key=SEVERITY_ORDER.get, default=""))
+
+
+def _stdin_inputs(files: list[Path], directory: Path) -> list[Path]:
+    """`-` among the inputs reads a tidy csv from stdin (an editor or a script, no file)."""
+    if Path("-") not in files:
+        return files
+    from nlp_eval.lint import read_stdin
+
+    saved = read_stdin(sys.stdin.buffer, directory)
+    return [saved if f == Path("-") else f for f in files]
 
 
 class ExitStatus(IntEnum):
@@ -74,6 +172,8 @@ def read(
     from nlp_eval.io import read_files, write_table
 
     with _one_line_errors():
+        if fmt is TableFormat.parquet and out is None and sys.stdout.isatty():
+            raise NlpEvalError("--format parquet writes a binary file: give it with -o FILE")
         result = read_files(files)
         write_table(result.table, fmt.value, out or sys.stdout, safe=safe)
         if unplaced is not None:
@@ -99,20 +199,41 @@ def explain(
     completion: Annotated[str, typer.Argument(help="完成情况 / completion text (实际完成值).")],
     indicator: Annotated[str, typer.Option(help="三级指标 name (sets the direction).")] = "",
     fmt: Annotated[ExplainFormat, typer.Option("--format", "-f")] = ExplainFormat.text,
+    details: Annotated[
+        bool, typer.Option("--details", help="Also show the features: tokens, quantities…")
+    ] = False,
+    lang: Annotated[Lang, typer.Option("--lang")] = Lang.zh,
+    model: Annotated[Path | None, typer.Option(help="Classifier model (default: shipped).")] = None,
 ) -> None:
-    """Show how one target/completion pair is read: normalised text, tokens, quantities, comparison."""
+    """Feedback on one pair: its label in words, each finding with a fix, a rewrite direction."""
     import json
 
     from nlp_eval.compare import explain as explain_pair
     from nlp_eval.compare import explain_text
+    from nlp_eval.feedback import feedback, feedback_text
+    from nlp_eval.place import words
 
     with _one_line_errors():
-        result = explain_pair(target, completion, indicator)
-    text = json.dumps(result, ensure_ascii=False, indent=2)
-    typer.echo(text if fmt is ExplainFormat.json else explain_text(result))
+        answer = feedback(target, completion, indicator, lang=lang.value, model=model)
+        features = explain_pair(target, completion, indicator)
+    if fmt is ExplainFormat.json:  # every feature as before, the feedback beside them
+        typer.echo(json.dumps({**features, "feedback": answer}, ensure_ascii=False, indent=2))
+        return
+    typer.echo(feedback_text(answer, lang.value))
+    if details:
+        w = words(lang.value)
+        typer.echo(f"\n{w['features']}{w['colon'].rstrip()}\n{explain_text(features)}")
+    else:
+        typer.echo(f"\n{words(lang.value)['details_hint']}")
 
 
 # ---------------------------------------------------------------- score (issue 5)
+
+
+class FailOn(StrEnum):
+    error = "error"
+    warning = "warning"
+    info = "info"
 
 
 class ReportFormat(StrEnum):
@@ -130,25 +251,54 @@ def score(
     out: Annotated[
         Path | None, typer.Option("--output", "-o", help="Default: stdout (xlsx needs a file).")
     ] = None,
-    explain: Annotated[
-        str | None, typer.Option(metavar="PROJECT", help="Lines that cost PROJECT points.")
+    why: Annotated[
+        str | None,
+        typer.Option("--why", metavar="PROJECT", help="Lines that cost PROJECT points."),
+    ] = None,
+    old_why: Annotated[
+        str | None, typer.Option("--explain", metavar="PROJECT", hidden=True)
+    ] = None,  # the spelling before --why, kept for one release
+    select: Annotated[list[str] | None, typer.Option(help="Codes or prefixes: C,R001.")] = None,
+    ignore: Annotated[list[str] | None, typer.Option(help="Codes or prefixes to skip.")] = None,
+    fail_on: Annotated[
+        FailOn | None, typer.Option("--fail-on", help="Exit 1 on a finding this severe.")
+    ] = None,
+    suppress: Annotated[
+        Path | None, typer.Option(help="CSV/TSV of project, indicator, code, reason to silence.")
+    ] = None,
+    extra: Annotated[
+        list[Path] | None, typer.Option("--rules", help="Extra rules.toml files.")
     ] = None,
     model: Annotated[Path | None, typer.Option(help="Classifier model (default: shipped).")] = None,
     lang: Annotated[Lang, typer.Option("--lang")] = Lang.zh,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line.")] = False,
 ) -> None:
     """Score projects, documents and units (0-100, 优/良/中/差) and write a report."""
+    from nlp_eval.lint import Linted, failing, summary_line
+    from nlp_eval.place import words
     from nlp_eval.report import write_report
     from nlp_eval.report.text import progress
     from nlp_eval.score import STAGES, run
 
     with _one_line_errors(), progress(STAGES, show=len(files) > 1 or files[0].is_dir()) as step:
-        scores = run(files, model=model, lang=lang.value, step=step)
+        scores = run(
+            files, model=model, lang=lang.value, step=step, select=select or (),
+            ignore=ignore or (), suppressions=suppress, extra_rules=extra or (),
+        )  # fmt: skip
         step("write")
-        write_report(scores, fmt.value, out, explain=explain)
+        write_report(scores, fmt.value, out, explain=why or old_why)
     for problem in scores.problems:
         typer.echo(f"nlp-eval: error: {problem}", err=True)
+    linted = Linted(scores.pairs, scores.findings, lang.value)
+    if out is not None and not quiet:
+        typer.echo(words(lang.value)["wrote"].format(path=out), err=True)
+    read = scores.provenance.inputs if scores.provenance else []
+    files_read = len(read) - len(scores.problems)
+    _summary(summary_line(linted, files_read, lang.value), _worst(scores.findings), quiet=quiet)
     if scores.problems:
         raise typer.Exit(ExitStatus.BAD_INPUT)
+    if fail_on is not None and failing(scores.findings, fail_on.value):
+        raise typer.Exit(ExitStatus.FINDINGS)
 
 
 # ---------------------------------------------------------------- corpus (issue 6)
@@ -194,15 +344,14 @@ class LintFormat(StrEnum):
     csv = "csv"
 
 
-class FailOn(StrEnum):
-    error = "error"
-    warning = "warning"
-    info = "info"
-
-
 @app.command()
 def lint(
-    files: Annotated[list[Path], typer.Argument(help="Tables or directories (read recursively).")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(
+            help="Tables or directories (read recursively); - reads a tidy csv from stdin."
+        ),
+    ],
     fmt: Annotated[LintFormat, typer.Option("--format", "-f")] = LintFormat.text,
     select: Annotated[list[str] | None, typer.Option(help="Codes or prefixes: C,R001.")] = None,
     ignore: Annotated[list[str] | None, typer.Option(help="Codes or prefixes to skip.")] = None,
@@ -215,19 +364,25 @@ def lint(
     extra: Annotated[
         list[Path] | None, typer.Option("--rules", help="Extra rules.toml files.")
     ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line.")] = False,
 ) -> None:
-    """Label every pair and list findings: file:project:indicator: CODE severity message → fix."""
-    from nlp_eval.lint import failing, lint_files, render
+    """Label every pair and list findings: file cell:project:indicator: CODE severity message → fix."""
+    import tempfile
+
+    from nlp_eval.lint import failing, lint_files, render, summary_line
     from nlp_eval.rules import load_rules
 
-    with _one_line_errors():
+    with _one_line_errors(), tempfile.TemporaryDirectory() as scratch:
+        inputs = _stdin_inputs(files, Path(scratch))
         linted, problems = lint_files(
-            files, model=model, select=select or (), ignore=ignore or (), lang=lang.value,
+            inputs, model=model, select=select or (), ignore=ignore or (), lang=lang.value,
             suppressions=suppress, rules=load_rules(*(extra or ())),
         )  # fmt: skip
         sys.stdout.write(render(linted, fmt.value))
     for problem in problems:
         typer.echo(f"nlp-eval: error: {problem}", err=True)
+    documents = int(linted.table["doc"].nunique()) if len(linted.table) else 0
+    _summary(summary_line(linted, documents, lang.value), _worst(linted.findings), quiet=quiet)
     if problems:
         raise typer.Exit(ExitStatus.BAD_INPUT)
     raise typer.Exit(

@@ -14,12 +14,12 @@ import json
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import IO, TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 
-from nlp_eval.errors import ReadError
+from nlp_eval.errors import ReadError, RuleError
 from nlp_eval.records import LABELS, Finding, Severity
 from nlp_eval.rules import (
     SEVERITY_ORDER,
@@ -110,6 +110,10 @@ def _lint(
     from nlp_eval.rules import kinds
 
     all_rules = load_rules() if rules is None else rules
+    check_codes([*select, *ignore], all_rules)
+    if suppressions is not None:
+        suppressions = read_suppressions(suppressions)
+        check_codes(suppressions["code"], all_rules)
     pairs = kinds.prepare(table)
     n = len(pairs)
     # Labels come from every label rule, whatever --select/--ignore say: they filter findings.
@@ -183,6 +187,20 @@ def _model_findings(
         hits = pd.DataFrame({"score": [f"{s:.2f}" for s in score]}, index=pd.Index(rows, dtype=int))
         out.extend(findings_of(rule, hits, pairs, lang))
     return out
+
+
+def check_codes(codes: Iterable[str], rules: Iterable[Rule]) -> None:
+    """Raise RuleError for a code or prefix (C, R001, "C,R") that names no rule.
+
+    A typo in --select, --ignore or a suppression would otherwise silently check everything
+    or silence nothing.
+    """
+    from nlp_eval.rules import _split
+
+    known = [r.code for r in rules]
+    for code in _split(c for c in codes if c and c.strip() not in ("", "*")):
+        if not any(k.startswith(code.strip().upper()) for k in known):
+            raise RuleError(f"unknown rule {code}; `nlp-eval rules` lists them")
 
 
 def select_and_sort(
@@ -267,12 +285,26 @@ def _place(table: pd.DataFrame, row: int) -> tuple[str, str, str]:
     return str(r.get("doc", "") or ""), str(r.get("project", "") or ""), where
 
 
+def _cell(table: pd.DataFrame, row: int, field: str, lang: str) -> str:
+    """The cell of the finding's field, `自评表.xlsx 自评表!N12`, "" when the reader gave none."""
+    from nlp_eval.place import pair_ref
+
+    r = table.iloc[row]
+    return pair_ref(str(r.get("source", "") or ""), str(r.get("target_source", "") or ""),
+                    field, lang)  # fmt: skip
+
+
 def to_text(linted: Linted) -> str:
-    """One line per finding: file:project:indicator: CODE severity message → suggestion."""
+    """One line per finding: file cell:project:indicator: CODE severity message → suggestion."""
+    from nlp_eval.place import words
+
+    w = words(linted.lang)
     lines = []
     for f in linted.findings:
         doc, project, where = _place(linted.table, f.row)
-        lines.append(f"{doc}:{project}:{where}: {f.code} {f.severity} {f.message} → {f.suggestion}")
+        cell = _cell(linted.table, f.row, f.field, linted.lang) or doc
+        severity = w.get(str(f.severity), str(f.severity))
+        lines.append(f"{cell}:{project}:{where}: {f.code} {severity} {f.message} → {f.suggestion}")
     return "\n".join(lines) + ("\n" if lines else "")
 
 
@@ -298,6 +330,7 @@ def to_json(linted: Linted) -> str:
         item.update(doc=doc, project=project, indicator=where, why=why.get(f.code, ""))
         row = linted.table.iloc[f.row]
         item["source"] = _json_value(row.get("source", ""))
+        item["cell"] = _cell(linted.table, f.row, f.field, linted.lang)
         item["row_label"] = row["label"]
         items.append(item)
     counts = linted.table["label"].value_counts()
@@ -321,6 +354,21 @@ def to_csv(linted: Linted) -> str:
     return table.to_csv(index=False)
 
 
+def summary_line(linted: Linted, files: int, lang: str = "zh") -> str:
+    """One line: files, pairs, findings by severity (`3 个文件，212 对，发现 41 个问题：…`)."""
+    from nlp_eval.place import words
+
+    w = words(lang)
+    counts = {str(s): 0 for s in SEVERITY_ORDER}
+    for f in linted.findings:
+        counts[str(f.severity)] += 1
+    if not linted.findings:
+        return w["summary_clean"].format(files=files, pairs=len(linted.table))
+    return w["summary_line"].format(
+        files=files, pairs=len(linted.table), findings=len(linted.findings), **counts
+    )
+
+
 def render(linted: Linted, fmt: str) -> str:
     """The lint result as text (one line per finding), json (every field) or csv (the table)."""
     return {"text": to_text, "json": to_json, "csv": to_csv}[fmt](linted)
@@ -332,3 +380,10 @@ def lint_files(paths: Iterable[str | Path], **options: Any) -> tuple[Linted, lis
 
     result = read_files(paths)
     return lint(result.table, **options), list(result.problems)
+
+
+def read_stdin(stream: IO[bytes], directory: Path) -> Path:
+    """Save a tidy csv read from a pipe as `stdin.csv` in `directory`, for the reader."""
+    path = directory / "stdin.csv"
+    path.write_bytes(stream.read())
+    return path

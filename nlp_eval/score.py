@@ -14,13 +14,16 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
 from nlp_eval import lexicon
 from nlp_eval.errors import ReadError
 from nlp_eval.records import LABELS, Finding
+
+if TYPE_CHECKING:
+    from nlp_eval.provenance import Provenance
 
 SCORING = "scoring.toml"
 LABEL_CAUSE = "label"  # a loss caused by the pair's label
@@ -62,6 +65,7 @@ class Scores:
     findings: list[Finding] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # unreadable files of the batch
     lang: str = "zh"
+    provenance: Provenance | None = None  # inputs, versions and settings, for the cover
 
 
 def settings() -> dict[str, Any]:
@@ -282,6 +286,7 @@ def _projects(
     """One row per project, ranked best first: score, grade, label counts, top findings."""
     lost = losses.groupby(PROJECT_KEY)["points"].sum().to_dict() if len(losses) else {}
     labelled_set = set(labelled)
+    scored_labels = {lab for lab in settings()["label_loss"] if lab != "na"}
     acc: dict[tuple[str, str], dict[str, Any]] = {}
     columns = (
         "doc",
@@ -299,7 +304,7 @@ def _projects(
     ):
         a = acc.get((doc, project))
         if a is None:
-            a = acc[(doc, project)] = {"unit": "", "year": None, "score": None}
+            a = acc[(doc, project)] = {"unit": "", "year": None, "score": None, "unscored": 0}
             a |= {"labels": Counter(), "codes": Counter()}
         if not a["unit"] and _text(unit):
             a["unit"] = _text(unit)
@@ -309,6 +314,8 @@ def _projects(
             a["score"] = (a["score"] or 0.0) + weight * value
         if group in labelled_set:
             a["labels"][label] += 1
+            # a labelled pair the formula left out (not n/a): the report says so by the score
+            a["unscored"] += label in scored_labels and math.isnan(weight)
         a["codes"].update(f.code for f in by_row.get(row, []))
     records = []
     for (doc, project), a in acc.items():
@@ -328,11 +335,12 @@ def _projects(
                 "findings": int(sum(codes.values())),
                 "points_lost": round(lost.get((doc, project), 0.0), 1),
                 "top_codes": " ".join(f"{c}×{n}" for c, n in codes.most_common(3)),
+                "unscored_pairs": int(a["unscored"]),
             }
         )
     columns = ["doc", "unit", "year", "project", "score", "grade", "pairs", *LABELS]
-    columns += ["findings", "points_lost", "top_codes"]
-    projects = pd.DataFrame(records, columns=columns)
+    columns += ["findings", "points_lost", "top_codes", "unscored_pairs"]
+    projects = pd.DataFrame(records, columns=columns).astype({"year": "Int64"})
     projects = projects.sort_values("score", ascending=False, na_position="last", kind="stable")
     projects.insert(0, "rank", range(1, len(projects) + 1))
     return projects.reset_index(drop=True)
@@ -355,11 +363,12 @@ def _aggregate(projects: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
                 "grade": grade(value),
             }
         )
-    return (
-        pd.DataFrame(records)
-        .sort_values("score", ascending=False, na_position="last", kind="stable")
-        .reset_index(drop=True)
-    )
+    frame = pd.DataFrame(records)
+    if "year" in frame:  # a year is a year (2022), never 2022.0, also beside a missing one
+        frame["year"] = frame["year"].astype("Int64")
+    return frame.sort_values(
+        "score", ascending=False, na_position="last", kind="stable"
+    ).reset_index(drop=True)
 
 
 def _documents(projects: pd.DataFrame) -> pd.DataFrame:
@@ -390,10 +399,19 @@ def run(
     model: str | Path | None = None,
     lang: str = "zh",
     step: Callable[[str], None] | None = None,
+    select: Sequence[str] = (),
+    ignore: Sequence[str] = (),
+    suppressions: str | Path | None = None,
+    extra_rules: Sequence[str | Path] = (),
 ) -> Scores:
-    """Read, lint and score files and directories; unreadable files become `problems`."""
+    """Read, lint and score files and directories; unreadable files become `problems`.
+
+    select/ignore/suppressions/extra_rules filter and extend the findings as in `lint`.
+    """
+    from nlp_eval import provenance
     from nlp_eval.io import read_files
     from nlp_eval.lint import lint
+    from nlp_eval.rules import load_rules
 
     step = step or (lambda _name: None)
     step("read")
@@ -401,7 +419,21 @@ def run(
     if result.table.empty:
         raise ReadError("; ".join(result.problems) or "no self-evaluation table found")
     step("lint")
-    linted = lint(result.table, model=model, lang=lang)
+    linted = lint(
+        result.table, model=model, lang=lang, select=select, ignore=ignore,
+        suppressions=suppressions, rules=load_rules(*extra_rules),
+    )  # fmt: skip
     step("score")
     scores = score(linted.table, linted.findings, lang=lang)
-    return replace(scores, problems=list(result.problems))
+    settings = {
+        "select": ",".join(select),
+        "ignore": ",".join(ignore),
+        "suppress": str(suppressions or ""),
+        "extra_rules": ",".join(map(str, extra_rules)),
+        "language": lang,
+    }
+    cover = provenance.collect(
+        paths, model=model, extra_rules=extra_rules, settings=settings,
+        reader=result.reader_problems(),
+    )  # fmt: skip
+    return replace(scores, problems=list(result.problems), provenance=cover)

@@ -198,7 +198,7 @@ def test_explain_json():
     runner = CliRunner()
     out = runner.invoke(app, ["explain", "≥95%", "满意度为 97.2 ％", "--format", "json"])
     assert out.exit_code == 0, out.output
-    data = json.loads(out.output)
+    data = json.loads(out.stdout)
     (target,) = data["target"]["quantities"]
     assert (target["comparator"], target["value"], target["family"]) == (">=", 95.0, "percent")
     assert data["completion"]["tokens"] == ["满意度", "为", "97.2%"]
@@ -208,7 +208,9 @@ def test_explain_json():
 
 
 def test_explain_text_mentions_quantities():
-    out = CliRunner().invoke(app, ["explain", "20-30家", "實際完成25家", "--indicator", "企业数量"])
+    out = CliRunner().invoke(
+        app, ["explain", "20-30家", "實際完成25家", "--indicator", "企业数量", "--details"]
+    )
     assert out.exit_code == 0, out.output
     assert (
         "实际完成25家" in out.output

@@ -249,13 +249,14 @@ def test_cli_text_json_csv_and_exit_codes(tmp_path):
     runner = CliRunner()
     text = runner.invoke(app, ["lint", str(path)])
     assert text.exit_code == 1, text.output
-    assert ":项目甲:满意度: R00" in text.output and " error " in text.output and "→" in text.output
+    assert ":项目甲:满意度: R00" in text.stdout and " 错误 " in text.stdout and "→" in text.stdout
+    assert "1 个文件，2 对，发现" in text.stderr  # the summary line, after the findings
     assert runner.invoke(app, ["lint", str(path), "--ignore", "R,T,N"]).exit_code == 0
-    data = json.loads(runner.invoke(app, ["lint", str(path), "--format", "json"]).output)
+    data = json.loads(runner.invoke(app, ["lint", str(path), "--format", "json"]).stdout)
     assert {"code", "severity", "message", "suggestion", "row", "field", "span"} <= set(
         data["findings"][0]
     )
-    out = runner.invoke(app, ["lint", str(path), "--format", "csv"]).output
+    out = runner.invoke(app, ["lint", str(path), "--format", "csv"]).stdout
     rows = list(csv.DictReader(io.StringIO(out)))
     assert [r["label"] for r in rows] == ["restate", "specific"]
     assert rows[1]["target"].startswith("'=") and rows[1]["completion"].startswith("'-")

@@ -133,29 +133,46 @@ class _Collector(HTMLParser):
         self._in_script = False
 
 
+def page_data(page):
+    """The report data the page's script renders (the JSON block)."""
+    block = re.search(
+        r'<script type="application/json" id="report-data">(.*?)</script>', page, re.S
+    )
+    return json.loads(block.group(1))
+
+
 def test_html_escapes_table_text_and_fetches_nothing(scores, tmp_path):
     page = render(scores, "html", tmp_path)
-    assert SCRIPT not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert SCRIPT not in page and "\\u003cscript\\u003e" in page  # inert inside the JSON block
     parsed = _Collector()
     parsed.feed(page)
-    assert len(parsed.scripts) == 1 and "alert" not in parsed.scripts[0]  # only our own script
-    assert parsed.urls and all(u.startswith("#") for u in parsed.urls)  # in-page anchors only
+    assert len(parsed.scripts) == 2 and "alert" not in parsed.scripts[1]  # data, then our script
+    assert "esc(" in parsed.scripts[1]  # table text reaches the page through the escaper only
+    assert all(u.startswith("#") for u in parsed.urls)  # in-page anchors only
     assert not {"link", "img", "iframe", "object", "embed"} & set(parsed.tags)
     assert not re.search(r"@import|url\(", page)
-    assert "http://x" in page  # the hostile cell is shown, as inert text
+    data = page_data(page)
+    assert SCRIPT in [p["project"] for p in data["projects"]]  # shown, as text to escape
 
 
 def test_html_shows_ranking_pairs_side_by_side_and_the_copied_span(scores, tmp_path):
-    page = render(scores, "html", tmp_path)
-    assert page.index('id="p1"') < page.index('id="p2"') < page.index('id="p3"')
-    assert '<mark title="与目标相同的文字">满意度≥95%</mark>' in page
-    assert "完成情况照抄了目标。" in page and "写实际数量。" in page
-    assert "改写方向" in page and "相关设备使用者对设备情况满意度≥95%" in page
+    data = page_data(render(scores, "html", tmp_path))
+    assert [p["rank"] for p in data["projects"]] == [1, 2, 3]
+    strings = data["strings"]
+    device = next(p for p in data["projects"] if p["project"] == "设备购置")
+    restated = next(q for q in device["pairs"] if q[3] == "满意度≥95%")
+    assert restated[3][restated[10][2] : restated[10][3]] == "满意度≥95%"  # the copied span
+    texts = {strings[f[3]] for q in device["pairs"] for f in q[8]}
+    fixes = {strings[f[4]] for q in device["pairs"] for f in q[8]}
+    assert "完成情况照抄了目标。" in texts and "写实际数量。" in fixes
+    assert any("相关设备使用者对设备情况满意度≥95%" in s for s in strings)  # the direction
+    assert "改写方向" in data["words"]["direction"]
 
 
 def test_xlsx_has_summary_and_pairs_with_colours_comments_and_neutralised_cells(scores, tmp_path):
     book = load_workbook(render(scores, "xlsx", tmp_path))
-    summary, pairs = book.worksheets[0], book.worksheets[1]
+    assert book.sheetnames[:3] == ["封面", "概览", "逐项明细"]
+    summary, pairs = book.worksheets[1], book.worksheets[2]
     header = [c.value for c in summary[1]]
     assert summary.max_row == 4 and header[:3] == ["排名", "文件", "单位"]
     head = [c.value for c in pairs[1]]
@@ -166,12 +183,11 @@ def test_xlsx_has_summary_and_pairs_with_colours_comments_and_neutralised_cells(
     assert copied.fill.start_color.rgb.endswith("FFC7CE")  # error colour
     assert "C001" in copied.comment.text and "写实际数量。" in copied.comment.text
     assert cells["满意度≥95%"].fill.start_color.rgb.endswith("FFEB9C")  # warning colour
-    values = [c.value for row in book.worksheets[1].iter_rows() for c in row]
-    values += [c.value for ws in book.worksheets for row in ws.iter_rows() for c in row]
+    values = [c.value for ws in book.worksheets for row in ws.iter_rows() for c in row]
     assert "'" + FORMULA in values and FORMULA not in values
     findings_col = head.index("问题与建议") + 1
     texts = [pairs.cell(r, findings_col).value or "" for r in range(2, pairs.max_row + 1)]
-    assert any("C001 error" in t and "→ 写实际数量。" in t for t in texts)
+    assert any("C001 错误" in t and "→ 写实际数量。" in t for t in texts)
     assert all(c.data_type != "f" for ws in book.worksheets for row in ws.iter_rows() for c in row)
     hostile_target = next(
         pairs.cell(r, target_col) for r in range(2, pairs.max_row + 1)
@@ -222,10 +238,12 @@ def test_score_html_and_xlsx_of_the_seed(tmp_path):
     page, book = tmp_path / "seed.html", tmp_path / "seed.xlsx"
     assert invoke(SEED, "-f", "html", "-o", page).exit_code == 0
     assert invoke(SEED, "-f", "xlsx", "-o", book).exit_code == 0
-    text = page.read_text(encoding="utf-8")
-    assert text.index("大芬双年展") < text.index("其他一般管理事务")
-    assert "<mark" in text and "改写方向" in text
-    pairs = load_workbook(book).worksheets[1]
+    data = page_data(page.read_text(encoding="utf-8"))
+    names = [p["project"] for p in data["projects"]]
+    assert names.index("大芬双年展") < names.index("其他一般管理事务")
+    assert any(q[10] for p in data["projects"] for q in p["pairs"])  # copied spans to mark
+    assert any(q[9] >= 0 for p in data["projects"] for q in p["pairs"])  # rewrite directions
+    pairs = load_workbook(book)["逐项明细"]
     assert any(c.comment for row in pairs.iter_rows() for c in row)
 
 
@@ -286,7 +304,7 @@ def test_hostile_cells_read_from_a_real_table_come_out_inert_everywhere(tmp_path
     page, book = tmp_path / "h.html", tmp_path / "h.xlsx"
     assert invoke(source, "-f", "html", "-o", page).exit_code == 0
     text = page.read_text(encoding="utf-8")
-    assert SCRIPT not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert SCRIPT not in text and "\\u003cscript\\u003ealert(1)" in text
     assert invoke(source, "-f", "xlsx", "-o", book).exit_code == 0
     cells = [c for ws in load_workbook(book).worksheets for r in ws.iter_rows() for c in r]
     values = {c.value for c in cells}

@@ -110,6 +110,29 @@ def _row_of(table: pd.DataFrame) -> pd.Series:
     where = table["source"].where(table["source"] != "", table["target_source"])
     return where.str.rsplit(":", n=1).str[0]
 
+    def reader_problems(self) -> pd.DataFrame:
+        """What the reader could not do, one row each: doc, kind, where, detail.
+
+        kind: unplaced (a cell left out of the table), realigned (an input row read by
+        content, confidence < 1), unreadable (a file of the batch).
+        """
+        rows = [
+            (Path(u["file"]).stem, "unplaced", f"{Path(u['file']).name}:{u['sheet']}:{u['row']}:{u['column']}",
+             f"{u['reason']}: {u['text']}")
+            for u in self.unplaced.to_dict("records")
+        ]  # fmt: skip
+        t = self.table
+        low = t[t["confidence"] < 1] if len(t) else t
+        if len(low):
+            where = low["source"].where(low["source"] != "", low["target_source"])
+            input_row = where.str.rsplit(":", n=1).str[0]
+            for (doc, row_source), part in low.groupby([low["doc"], input_row], sort=False):
+                rows.append((doc, "realigned", row_source, str(part["note"].iloc[0])))
+        for problem in self.problems:
+            path = problem.split(": ", 1)[0]
+            rows.append((Path(path).stem, "unreadable", path, problem))
+        return pd.DataFrame(rows, columns=["doc", "kind", "where", "detail"])
+
 
 def empty_table() -> pd.DataFrame:
     """A tidy table with no rows and the declared column types."""

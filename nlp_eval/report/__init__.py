@@ -7,15 +7,15 @@ from __future__ import annotations
 
 import difflib
 from collections import defaultdict
-from collections.abc import Callable
-from functools import partial
+from collections.abc import Callable, Iterator
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import IO, Any
 
 import pandas as pd
 
-from nlp_eval import lexicon
 from nlp_eval.errors import NlpEvalError
+from nlp_eval.place import pair_ref, words
 from nlp_eval.score import Scores, settings
 
 FORMATS = ("text", "json", "csv", "xlsx", "html")
@@ -28,10 +28,9 @@ MAX_STATED = 4  # target values a rewrite direction lists
 SHOWN_COPIES = ("copy", "restate", "vague")
 
 
-def words(lang: str) -> dict[str, str]:
-    """The report's own words in `lang` (zh or en)."""
-    strings = lexicon.toml("report_text.toml")
-    return strings.get(lang, strings["zh"])
+def severity_word(severity: str, lang: str) -> str:
+    """A severity as the reader says it: 错误/警告/提示 (error/warning/info); "" stays ""."""
+    return words(lang).get(severity, severity) if severity else ""
 
 
 def _clean(value: Any) -> Any:
@@ -41,6 +40,7 @@ def _clean(value: Any) -> Any:
     return None if pd.api.types.is_scalar(value) and pd.isna(value) else value
 
 
+@lru_cache(maxsize=1 << 16)
 def copied_span(target: str, completion: str) -> tuple[tuple[int, int], tuple[int, int]] | None:
     """The longest text shared by target and completion, as (target span, completion span)."""
     if not target or not completion:
@@ -52,6 +52,7 @@ def copied_span(target: str, completion: str) -> tuple[tuple[int, int], tuple[in
     return (match.a, match.a + match.size), (match.b, match.b + match.size)
 
 
+@lru_cache(maxsize=1 << 16)
 def direction(label: str, target: str, lang: str = "zh", *, name: str = "") -> str:
     """What to write instead for a completion with this label, in the pair's own words.
 
@@ -81,6 +82,25 @@ def _stated_values(target: str) -> list[str]:
     return list(dict.fromkeys(found))[:MAX_STATED]
 
 
+# Columns of scores.pairs a pair view reads.
+VIEW_COLUMNS = ("row", "doc", "project", "level1", "level2", "indicator", "target", "completion",
+                "label", "weight", "value", "source", "target_source", "pair_weight", "pair_score",
+                "pair_lost", "group")  # fmt: skip
+
+
+def _records(frame: pd.DataFrame, columns: tuple[str, ...]) -> Iterator[dict[str, Any]]:
+    """Rows as dicts of the given columns (absent ones None), without pandas' per-cell boxing.
+
+    to_dict("records") iterates arrow-backed text columns value by value, which costs more
+    than everything else a report does with 100,000 pairs.
+    """
+    present = [c for c in columns if c in frame]
+    lists = [frame[c].to_numpy(dtype=object, na_value=None) for c in present]
+    absent = {c: None for c in columns if c not in frame}
+    for values in zip(*lists, strict=True):
+        yield {**dict(zip(present, values, strict=True)), **absent}
+
+
 def _name(pair: dict[str, Any]) -> str:
     """What a pair is about when it has no target text: its indicator, else its category."""
     return str(pair.get("indicator") or pair.get("level2") or pair.get("level1") or "")
@@ -93,16 +113,18 @@ def _pair_views(scores: Scores, pairs: Any) -> dict[tuple[str, str], list[dict[s
         findings_by_row[finding.row].append(finding)
     points: dict[tuple[int, str], float] = defaultdict(float)
     label_losses: dict[int, list[dict[str, Any]]] = defaultdict(list)
-    for loss in scores.losses.to_dict("records"):
+    for loss in _records(scores.losses, ("row", "code", "name", "points")):
         points[(loss["row"], loss["code"])] += loss["points"]
         if loss["code"].startswith("label:"):
             label_losses[loss["row"]].append(loss)
     pairs_by_project: dict[tuple[str, str], list[dict[str, Any]]] = defaultdict(list)
     blocks = {group for group, on in settings().get("blocks", {}).items() if on}
-    for pair in pairs.to_dict("records"):
+    label_word = words(scores.lang)
+    for pair in _records(pairs, VIEW_COLUMNS):
         row = pair["row"]
         block = pair["level1"] in blocks
         target, completion = str(pair.get("target") or ""), str(pair.get("completion") or "")
+        source, target_source = str(pair.get("source") or ""), str(pair.get("target_source") or "")
         findings = [
             {
                 "code": f.code,
@@ -114,14 +136,16 @@ def _pair_views(scores: Scores, pairs: Any) -> dict[tuple[str, str], list[dict[s
                 "message": f.message,
                 "suggestion": f.suggestion,
                 "points": round(points.get((row, f.code), 0.0), 2),
+                "where": pair_ref(source, target_source, f.field, scores.lang),
             }
             for f in findings_by_row.get(row, [])
         ]
         findings += [  # a label loss no finding explains is still shown, with its points
             {"code": loss["code"], "name": loss["name"], "severity": "", "field": "completion",
              "span": None, "label": pair["label"], "suggestion": "",
-             "message": words(scores.lang).get(pair["label"], pair["label"]),
-             "points": round(loss["points"], 2)}
+             "message": label_word.get(pair["label"], pair["label"]),
+             "points": round(loss["points"], 2),
+             "where": pair_ref(source, target_source, "completion", scores.lang)}
             for loss in label_losses.get(row, [])
         ]  # fmt: skip
         pairs_by_project[(pair["doc"], pair["project"])].append(
@@ -135,9 +159,10 @@ def _pair_views(scores: Scores, pairs: Any) -> dict[tuple[str, str], list[dict[s
                 "label": pair["label"],
                 "weight": _clean(pair.get("weight")),
                 "value": _clean(pair.get("value")),
-                "source": str(pair.get("source") or ""),
+                "source": source,
+                "where": pair_ref(source, target_source, "completion", scores.lang),
                 "scored": not pd.isna(pair["pair_weight"]),
-                "pair_score": _clean(round(pair["pair_score"], 1)),
+                "pair_score": None if pd.isna(pair["pair_score"]) else round(pair["pair_score"], 1),
                 "points_lost": round(pair["pair_lost"], 2),
                 "findings": findings,
                 "direction": direction(pair["label"], target, scores.lang, name=_name(pair)),

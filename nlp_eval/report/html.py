@@ -1,20 +1,51 @@
-"""One self-contained HTML page: summary, ranking, and every pair side by side with its findings.
+"""One self-contained HTML page: cover, summary, ranking, and every pair side by side with its findings.
 
-All table text goes through safe.escape; the page loads nothing (inline CSS and JS only).
+The cover and summary are HTML; the ranking and the pairs are data (one JSON block) that the
+page's own script renders a page at a time, so that a report of 100,000 pairs opens in seconds:
+the browser lays out 50 projects, not all of them. Repeated texts (messages, suggestions,
+rewrite directions) are stored once. The JSON block escapes < > & so table text can never close
+the script; the script inserts table text only through its `esc` function. The page loads
+nothing (inline CSS and JS only).
 """
 
 from __future__ import annotations
 
+import json
 from importlib.resources import files
 from string import Template
 from typing import IO, Any
 
 from nlp_eval.records import LABELS
-from nlp_eval.report import note_views, project_views, words
+from nlp_eval.report import note_views, project_views, severity_word, words
+from nlp_eval.report.cover import Section, sections
 from nlp_eval.safe import escape
 from nlp_eval.score import Scores
 
-FOLD_ROWS = 10  # unit and document tables longer than this start folded
+FOLD_ROWS = 10  # cover, unit and document tables longer than this start folded
+COVER_ROWS = 500  # rows of a cover section shown in the page (the xlsx has them all)
+# words the page's script needs
+SCRIPT_WORDS = (
+    "copied",
+    "direction",
+    "points_lost",
+    "page",
+    "previous",
+    "next",
+    "not_scored",
+    "unscored_beside",
+    "indicator",
+    "target",
+    "completion",
+    "label",
+    "notes",
+    "rank",
+    "score",
+    "grade",
+    "project",
+    "doc",
+    "top_codes",
+    *LABELS,
+)
 
 
 def _template() -> Template:
@@ -29,18 +60,30 @@ def _grade(grade: str) -> str:
     return f'<span class="grade grade-{escape(grade)}">{escape(grade)}</span>' if grade else ""
 
 
-def _table(
-    head: list[str], rows: list[list[str]], numeric: set[int], names: list[str] | None = None
-) -> str:
-    """A table whose cells are already-escaped HTML; `names` feed the page's filter box."""
+def _table(head: list[str], rows: list[list[str]], numeric: set[int]) -> str:
+    """A table whose cells are already-escaped HTML."""
     out = ["<table><thead><tr>", *(f"<th>{escape(h)}</th>" for h in head), "</tr></thead><tbody>"]
-    for index, row in enumerate(rows):
+    for row in rows:
         cells = (f'<td class="num">{c}</td>' if i in numeric else f"<td>{c}</td>"
                  for i, c in enumerate(row))  # fmt: skip
-        attr = f' data-name="{escape(names[index])}"' if names else ""
-        out.append(f"<tr{attr}>" + "".join(cells) + "</tr>")
+        out.append("<tr>" + "".join(cells) + "</tr>")
     out.append("</tbody></table>")
     return "".join(out)
+
+
+def _folded(title: str, body: str, count: int, *, opened: bool | None = None) -> str:
+    opened = count <= FOLD_ROWS if opened is None else opened
+    attr = " open" if opened else ""
+    return f"<details{attr}><summary><b>{escape(title)}</b> ({count})</summary>{body}</details>"
+
+
+def _cover_section(section: Section, w: dict[str, str]) -> str:
+    rows = [[escape("" if v is None else str(v)) for v in row] for row in section.rows]
+    shown = rows[:COVER_ROWS]
+    body = _table(section.head, shown, set()) if rows else f"<p>{escape(w['nothing'])}</p>"
+    if len(rows) > len(shown):
+        body += f"<p>… {len(rows) - len(shown)}</p>"
+    return _folded(section.title, body, len(rows), opened=section.key == "about" or None)
 
 
 def _totals(scores: Scores, w: dict[str, str]) -> str:
@@ -71,7 +114,7 @@ def _summary(scores: Scores, w: dict[str, str]) -> str:
         frame = frame.dropna(subset=["score"])
         rows = [
             [
-                *(escape(r[k]) for k in keys),
+                *(escape("" if r[k] is None or r[k] != r[k] else str(r[k])) for k in keys),
                 str(r["projects"]),
                 _num(r["score"]),
                 _grade(r["grade"]),
@@ -79,130 +122,111 @@ def _summary(scores: Scores, w: dict[str, str]) -> str:
             for r in frame.to_dict("records")
         ]
         head = [w[k] for k in (*keys, "projects", "score", "grade")]
-        table = _table(head, rows, {len(keys), len(keys) + 1})
         # Long lists fold away so that the ranking stays near the top of the page.
-        opened = " open" if len(rows) <= FOLD_ROWS else ""
-        parts.append(
-            f"<details{opened}><summary><b>{escape(title)}</b> ({len(rows)})</summary>"
-            f"{table}</details>"
-        )
-    if scores.problems:
-        items = "".join(f"<li>{escape(p)}</li>" for p in scores.problems)
-        parts.append(f'<h3>{escape(w["unreadable"])}</h3><ul class="problems">{items}</ul>')
+        parts.append(_folded(title, _table(head, rows, {len(keys), len(keys) + 1}), len(rows)))
     return "\n".join(parts)
 
 
-def _ranking(views: list[dict[str, Any]], w: dict[str, str]) -> str:
-    head = [w[k] for k in ("rank", "score", "grade", "project", "doc", *LABELS, "top_codes")]
-    rows = []
-    for p in views:
-        bar = f'<span class="bar" style="width:{(p["score"] or 0) * 0.6:.0f}px"></span>'
-        link = f'<a href="#p{p["rank"]}">{escape(p["project"])}</a>'
-        rows.append(
-            [str(p["rank"]), _num(p["score"]) + bar, _grade(p["grade"]), link, escape(p["doc"]),
-             *(str(p[label]) for label in LABELS), escape(p["top_codes"])]
-        )  # fmt: skip
-    names = [f"{p['project']} {p['doc']} {p['unit']}" for p in views]
-    return _table(head, rows, {0, 1, *range(5, 5 + len(LABELS))}, names)
+class _Strings:
+    """A string table: each distinct text stored once, referred to by its index."""
+
+    def __init__(self) -> None:
+        self.index: dict[str, int] = {}
+
+    def __call__(self, text: str) -> int:
+        return self.index.setdefault(text, len(self.index))
+
+    def table(self) -> list[str]:
+        return list(self.index)
 
 
-def _marked(text: str, span: tuple[int, int] | None, w: dict[str, str]) -> str:
-    """Escaped text with the span shared with the other side highlighted."""
-    if not span:
-        return escape(text)
-    start, end = span
-    shared = f'<mark title="{escape(w["copied"])}">{escape(text[start:end])}</mark>'
-    return escape(text[:start]) + shared + escape(text[end:])
-
-
-def _notes(pair: dict[str, Any], w: dict[str, str]) -> str:
-    items = []
-    for f in pair["findings"]:
-        lost = f' <span class="lost">−{f["points"]:.1f}</span>' if f["points"] else ""
-        suggestion = f" → {escape(f['suggestion'])}" if f["suggestion"] else ""
-        items.append(
-            f'<li class="sev-{escape(f["severity"])}"><code>{escape(f["code"])}</code> '
-            f"{escape(f['severity'])} {escape(f['message'])}{suggestion}{lost}</li>"
-        )
-    out = f"<ul>{''.join(items)}</ul>" if items else ""
-    if pair["direction"] and pair["scored"]:
-        out += (
-            f'<p class="direction"><b>{escape(w["direction"])}:</b> {escape(pair["direction"])}</p>'
-        )
-    return out
-
-
-def _pair_rows(pair: dict[str, Any], w: dict[str, str]) -> str:
-    where = " / ".join(escape(x) for x in (pair["level1"], pair["level2"], pair["indicator"]) if x)
-    target_span, completion_span = pair["copied"] or (None, None)
+def _pair_data(pair: dict[str, Any], lang: str, ref: _Strings) -> list[Any]:
+    """[where, path, target, completion, label, scored, score, lost, findings, direction, copied]."""
+    path = " / ".join(x for x in (pair["level1"], pair["level2"], pair["indicator"]) if x)
     completion = pair["completion"]
     if not completion and pair["value"] is not None:
         completion = f"{pair['value']:g}"  # budget figures carry a number, not text
-    label = pair["label"] if pair["labelled"] else ""
-    chip = (
-        f'<span class="label label-{escape(label)}">{escape(w.get(label, label))}</span>'
-        if label
-        else ""
-    )
-    score = f"<br>{_num(pair['pair_score'])}" if pair["scored"] else ""
-    lost = (
-        f'<br><span class="lost">−{pair["points_lost"]:.1f}</span>' if pair["points_lost"] else ""
-    )
-    notes = _notes(pair, w)
-    classes = ["pair", "flagged" if notes else "clean"] + ([] if pair["scored"] else ["unscored"])
-    row = (
-        f'<tr class="{" ".join(classes)}"><td>{where}</td>'
-        f'<td class="text">{_marked(pair["target"], target_span, w)}</td>'
-        f'<td class="text">{_marked(completion, completion_span, w)}</td>'
-        f'<td class="num">{chip}{score}{lost}</td></tr>'
-    )
-    if notes:
-        row += f'<tr class="notes"><td></td><td colspan="3">{notes}</td></tr>'
-    return row
+    findings = [
+        [f["code"], f["severity"], severity_word(f["severity"], lang), ref(f["message"]),
+         ref(f["suggestion"]), round(f["points"], 1), f["where"]]
+        for f in pair["findings"]
+    ]  # fmt: skip
+    copied = pair["copied"]
+    return [
+        pair["where"],
+        ref(path),
+        pair["target"],
+        completion,
+        pair["label"] if pair["labelled"] else "",
+        1 if pair["scored"] else 0,
+        pair["pair_score"],
+        round(pair["points_lost"], 1),
+        findings,
+        ref(pair["direction"]) if pair["direction"] and pair["scored"] else -1,
+        [*copied[0], *copied[1]] if copied else 0,
+    ]
 
 
-def _details(views: list[dict[str, Any]], notes: list[dict[str, Any]], w: dict[str, str]) -> str:
-    head = "".join(
-        f"<th>{escape(w[k])}</th>" for k in ("indicator", "target", "completion", "label")
-    )
-    out = []
-    for p in views:
-        meta = " · ".join(escape(str(x)) for x in (p["doc"], p["unit"], p["year"]) if x)
-        out.append(
-            f'<section class="project" id="p{p["rank"]}" data-name="'
-            f'{escape(p["project"] + " " + p["doc"] + " " + p["unit"])}">'
-            f"<h3>#{p['rank']} {escape(p['project'])} {_num(p['score'])} {_grade(p['grade'])}</h3>"
-            f'<p class="meta">{meta} · {escape(w["points_lost"])} {p["points_lost"]:.1f}</p>'
-            f'<table class="pairs"><thead><tr>{head}</tr></thead><tbody>'
-            + "".join(_pair_rows(pair, w) for pair in p["pair_list"])
-            + "</tbody></table></section>"
+def page_data(scores: Scores) -> dict[str, Any]:
+    """What the page's script renders: projects with their pairs, notes, words, string table."""
+    w = words(scores.lang)
+    ref = _Strings()
+    projects = []
+    for p in project_views(scores):
+        projects.append(
+            {
+                "rank": p["rank"],
+                "project": p["project"],
+                "doc": p["doc"],
+                "unit": p["unit"],
+                "year": p["year"],
+                "score": p["score"],
+                "grade": p["grade"],
+                "lost": p["points_lost"],
+                "unscored": p.get("unscored_pairs", 0),
+                "labels": [p[label] for label in LABELS],
+                "top": p["top_codes"],
+                "pairs": [_pair_data(pair, scores.lang, ref) for pair in p["pair_list"]],
+            }
         )
-    for note in notes:  # the free text after a table belongs to its document: shown, not scored
-        out.append(
-            f'<section class="project" data-name="{escape(note["doc"])}">'
-            f"<h3>{escape(w['notes'])}: {escape(note['doc'])}</h3>"
-            f'<table class="pairs"><thead><tr>{head}</tr></thead><tbody>'
-            + "".join(_pair_rows(pair, w) for pair in note["pair_list"])
-            + "</tbody></table></section>"
-        )
-    return "\n".join(out)
+    notes = [
+        {"doc": n["doc"], "pairs": [_pair_data(pair, scores.lang, ref) for pair in n["pair_list"]]}
+        for n in note_views(scores)
+    ]
+    return {
+        "words": {key: w[key] for key in SCRIPT_WORDS},
+        "labels": list(LABELS),
+        "strings": ref.table(),
+        "projects": projects,
+        "notes": notes,
+    }
+
+
+def script_json(data: Any) -> str:
+    """JSON that is inert inside <script>: no <, > or & (so no </script>, no <!--)."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
 def write(scores: Scores, stream: IO[str]) -> None:
-    """Write the page: summary, ranking (filterable), and each project's pairs."""
+    """Write the page: cover, summary, then the ranking and pairs rendered by the page's script."""
     w = words(scores.lang)
-    views = project_views(scores)
+    cover = "\n".join(_cover_section(section, w) for section in sections(scores))
+    if scores.problems:
+        items = "".join(f"<li>{escape(p)}</li>" for p in scores.problems)
+        cover += f'<h3>{escape(w["unreadable"])}</h3><ul class="problems">{items}</ul>'
     page = _template().substitute(
         html_lang="zh-CN" if scores.lang == "zh" else "en",
         title=escape(w["title"]),
         formula=escape(w["formula"]),
+        cover_title=escape(w["cover"]),
+        cover=cover,
         summary_title=escape(w["summary"]),
         ranking_title=escape(w["ranking"]),
         details_title=escape(w["details"]),
         filter_placeholder=escape(w["filter"]),
         only_flagged=escape(w["only_flagged"]),
         summary=_summary(scores, w),
-        ranking=_ranking(views, w),
-        details=_details(views, note_views(scores), w),
+        data=script_json(page_data(scores)),
     )
     stream.write(page)

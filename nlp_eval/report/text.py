@@ -12,8 +12,9 @@ from rich.table import Table
 from rich.text import Text
 
 from nlp_eval.errors import NlpEvalError
+from nlp_eval.place import pair_ref
 from nlp_eval.records import LABELS
-from nlp_eval.report import words
+from nlp_eval.report import severity_word, words
 from nlp_eval.score import Scores, explain
 
 GRADE_STYLE = {"优": "bold green", "良": "green", "中": "yellow", "差": "bold red"}
@@ -37,9 +38,11 @@ def _ranking(scores: Scores, w: dict[str, str]) -> Table:
         table.add_column(w[label], justify="right")
     table.add_column(w["top_codes"])
     for p in scores.projects.dropna(subset=["score"]).to_dict("records"):
+        unscored = p.get("unscored_pairs", 0)
         table.add_row(
             str(p["rank"]),
-            _num(p["score"]),
+            _num(p["score"])
+            + (f" ({w['unscored_beside'].format(n=unscored)})" if unscored else ""),
             Text(p["grade"], style=GRADE_STYLE.get(p["grade"], "")),
             Text(p["project"]),
             Text(p["doc"]),
@@ -90,18 +93,24 @@ def write_explain(scores: Scores, stream: IO[str], *, project: str) -> None:
             console.print(w["no_losses"])
             continue
         table = Table(show_lines=True)
-        for key in ("indicator", "completion", "code", "severity", "points_lost", "message"):
+        for key in ("where", "indicator", "completion", "code", "severity", "points_lost",
+                    "message"):  # fmt: skip
             table.add_column(w[key], justify="right" if key == "points_lost" else "left")
-        completions = scores.pairs["completion"]
+        pairs = scores.pairs
         for loss in mine.to_dict("records"):
+            row = loss["row"]
+            cell = pair_ref(str(pairs["source"].iat[row]) if "source" in pairs else "",
+                            str(pairs["target_source"].iat[row]) if "target_source" in pairs else "",
+                            loss["field"], scores.lang)  # fmt: skip
             where = "/".join(x for x in (loss["level1"], loss["level2"], loss["indicator"]) if x)
             message = loss["message"] or w.get(loss["name"], loss["name"])  # label:<label>
             note = message + (f" → {loss['suggestion']}" if loss["suggestion"] else "")
             table.add_row(
+                Text(cell),
                 Text(where),
-                Text(str(completions.iat[loss["row"]])[:60]),
+                Text(str(pairs["completion"].iat[row])[:60]),
                 Text(loss["code"]),
-                loss["severity"],
+                severity_word(loss["severity"], scores.lang),
                 f"{loss['points']:.1f}",
                 Text(note),
             )
