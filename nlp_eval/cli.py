@@ -16,6 +16,9 @@ from nlp_eval.errors import NlpEvalError
 app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
+    # Plain click help: typer's rich help imports rich.markdown and friends, which cost more
+    # than the whole of `--help` may (issue 14: ≤ 0.3 s).
+    rich_markup_mode=None,
     help="评价绩效自评表的文字质量 / Measure the language quality of performance self-evaluation tables.",
 )
 
