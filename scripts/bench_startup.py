@@ -9,6 +9,7 @@ Goals (issue 14 §1): lint of the seed ≤ 1.5 s, explain ≤ 0.8 s, --help ≤ 
 
 from __future__ import annotations
 
+import resource
 import subprocess
 import sys
 import time
@@ -29,26 +30,33 @@ COMMANDS: dict[str, tuple[list[str], float | None]] = {
 }
 
 
-def _wall(cmd: list[str]) -> float:
+def _timed(cmd: list[str]) -> tuple[float, float]:
+    """Wall and CPU (user + system) seconds of one run of cmd."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
 
 
 def run(n: int | None) -> None:
     """Best wall time of each command over n interleaved rounds (default 5)."""
     rounds = n or 5
     best = dict.fromkeys(COMMANDS, float("inf"))
+    best_cpu = dict.fromkeys(COMMANDS, float("inf"))
     for _ in range(rounds):
         for name, (cmd, _goal) in COMMANDS.items():
-            best[name] = min(best[name], _wall(cmd))
-    python, pandas = best["python -c pass"], best["python -c 'import pandas'"]
-    print(f"best of {rounds} interleaved rounds (wall, seconds)")
+            wall, cpu = _timed(cmd)
+            best[name], best_cpu[name] = min(best[name], wall), min(best_cpu[name], cpu)
+    pandas, pandas_cpu = best["python -c 'import pandas'"], best_cpu["python -c 'import pandas'"]
+    print(f"best of {rounds} interleaved rounds, seconds; ratios to `import pandas` in this run")
+    print(f"{'':<28}{'wall':>6}{'ratio':>7}{'cpu':>7}{'ratio':>7}")
     for name, (_cmd, goal) in COMMANDS.items():
-        line = f"{name:<28}{best[name]:6.2f}  {best[name] / python:5.1f}× python  "
-        line += f"{best[name] / pandas:5.2f}× import pandas"
+        line = f"{name:<28}{best[name]:6.2f}{best[name] / pandas:7.2f}"
+        line += f"{best_cpu[name]:7.2f}{best_cpu[name] / pandas_cpu:7.2f}"
         if goal is not None:
-            line += f"  goal ≤ {goal} s {'OK' if best[name] <= goal else 'SLOW'}"
+            line += f"  goal ≤ {goal} s wall: {'OK' if best[name] <= goal else 'SLOW'}"
         print(line)
 
 
