@@ -218,15 +218,21 @@ def lint(
     extra: Annotated[
         list[Path] | None, typer.Option("--rules", help="Extra rules.toml files.")
     ] = None,
+    jobs: Annotated[
+        int | None,
+        typer.Option("--jobs", "-j", min=1, help="Processes (default: the cores available)."),
+    ] = None,
 ) -> None:
     """Label every pair and list findings: file:project:indicator: CODE severity message → fix."""
     from nlp_eval.lint import failing, lint_files, render
+    from nlp_eval.parallel import available_cores, progress_bar
     from nlp_eval.rules import load_rules
 
-    with _one_line_errors():
+    with _one_line_errors(), progress_bar("nlp-eval lint") as bar:
         linted, problems = lint_files(
             files, model=model, select=select or (), ignore=ignore or (), lang=lang.value,
             suppressions=suppress, rules=load_rules(*(extra or ())),
+            jobs=jobs or available_cores(), progress=bar,
         )  # fmt: skip
         sys.stdout.write(render(linted, fmt.value))
     for problem in problems:

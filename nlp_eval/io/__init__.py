@@ -116,19 +116,22 @@ def read(path: str | Path) -> pd.DataFrame:
     return result.table
 
 
-def read_files(paths: Iterable[str | Path]) -> ReadResult:
-    """Read every file (directories recursively); bad files become problems, not exceptions."""
+def read_files(paths: Iterable[str | Path], *, jobs: int = 1) -> ReadResult:
+    """Read every file (directories recursively); bad files become problems, not exceptions.
+
+    jobs > 1 reads the files in that many processes (nlp_eval.parallel); same result.
+    """
+    from nlp_eval.parallel import read_each
+
     rows: list[dict] = []
     unplaced: list[tuple] = []
     consumed: list[tuple] = []
     problems: list[str] = []
     files_read = 0
     extra_columns: dict[str, None] = {}  # ordered set: first seen, first placed
-    for path in _expand(paths):
-        try:
-            sinks = read_file(path)
-        except ReadError as err:
-            problems.append(str(err))
+    for sinks in read_each(_expand(paths), jobs):
+        if isinstance(sinks, str):  # the file's ReadError
+            problems.append(sinks)
             continue
         files_read += 1
         for sink in sinks:
