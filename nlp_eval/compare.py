@@ -13,15 +13,17 @@ import math
 import re
 from dataclasses import astuple, dataclass, fields
 from functools import cache, lru_cache
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-import numpy as np
-import pandas as pd
 from rapidfuzz import fuzz, process
 
 from nlp_eval import lexicon
 from nlp_eval.numbers import Quantity, normalized_quantities, quantities
 from nlp_eval.text import normalize, original_span, read_cell, tokens
+
+if TYPE_CHECKING:  # one pair (explain) needs neither: imported where a table is compared
+    import numpy as np
+    import pandas as pd
 
 VERDICTS: tuple[str, ...] = (
     "met",  # the actual value reaches the target (≥ / ≤ / range / date deadline respected)
@@ -365,6 +367,9 @@ def compare(target: str, completion: str, indicator: str = "", level2: str = "")
 
 def features(table: pd.DataFrame) -> pd.DataFrame:
     """compare() for every row of a tidy table (target, completion, optional indicator, level2)."""
+    import numpy as np
+    import pandas as pd
+
     n = len(table)
     if not n:
         return pd.DataFrame({name: [] for name in FEATURES}, index=table.index)

@@ -208,9 +208,12 @@ def select_and_sort(
 ) -> list[Finding]:
     """Findings of the selected codes, by row then severity (errors first) then code."""
     keep = {r.code for r in select_rules(rules, select, ignore)}
-    out = [f for f in findings if f.code in keep]
-    out.sort(key=lambda f: (f.row, -SEVERITY_ORDER[f.severity], f.code))
-    return out
+    return sort_findings([f for f in findings if f.code in keep])
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    """Findings by row then severity (errors first) then code (stable: ties keep their order)."""
+    return sorted(findings, key=lambda f: (f.row, -SEVERITY_ORDER[f.severity], f.code))
 
 
 # ---------------------------------------------------------------- suppressions
@@ -374,12 +377,20 @@ def render(linted: Linted, fmt: str) -> str:
     return {"text": to_text, "json": to_json, "csv": to_csv}[fmt](linted)
 
 
-def lint_files(paths: Iterable[str | Path], **options: Any) -> tuple[Linted, list[str]]:
-    """Read tables (files or directories) and lint them; unreadable files become problems."""
-    from nlp_eval.io import read_files
+def lint_files(
+    paths: Iterable[str | Path], *, jobs: int = 1, progress: Any = None, **options: Any
+) -> tuple[Linted, list[str]]:
+    """Read tables (files or directories) and lint them; unreadable files become problems.
 
-    result = read_files(paths)
-    return lint(result.table, **options), list(result.problems)
+    jobs > 1 reads and lints in that many processes, split by document (nlp_eval.parallel);
+    the result is the same. progress(done, total) is called as documents are linted.
+    """
+    from nlp_eval.io import read_files
+    from nlp_eval.parallel import lint_parallel
+
+    result = read_files(paths, jobs=jobs)
+    linted = lint_parallel(result.table, jobs=jobs, progress=progress, **options)
+    return linted, list(result.problems)
 
 
 def read_stdin(stream: IO[bytes], directory: Path) -> Path:

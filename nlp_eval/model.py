@@ -22,19 +22,17 @@ from dataclasses import dataclass
 from functools import cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 import pandas as pd
-from scipy import sparse
-from sklearn.compose import ColumnTransformer
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import StandardScaler
 
 from nlp_eval.errors import ModelError
 from nlp_eval.records import LABELS, Finding
+
+if TYPE_CHECKING:  # scikit-learn is imported only to train: prediction is numpy
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.pipeline import Pipeline
 
 FORMAT = "nlp-eval.model/1"
 DEFAULT_MODEL = "default.npz"
@@ -131,6 +129,12 @@ def _inputs(pairs: pd.DataFrame, flags: np.ndarray, *, words: bool = True) -> pd
 
 def make_model(*, C: float = 4.0, numeric: Sequence[str] = ()) -> Pipeline:
     """Unfitted pipeline: tf-idf of completion characters and of words, scaled numbers, LR."""
+    from sklearn.compose import ColumnTransformer
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
     features = ColumnTransformer(
         [
             (
@@ -205,12 +209,44 @@ def _export(pipeline: Pipeline, numeric: list[str], info: dict) -> Model:
     )
 
 
-def _counts(texts: list[str], vocabulary: tuple[str, ...]) -> sparse.csr_matrix:
-    """Char n-gram counts with a fixed vocabulary, each distinct text counted once."""
-    # Real tables repeat 已完成, 不适用, 满意度≥95% many times.
-    codes, uniques = pd.factorize(pd.Series(texts, dtype=object))
-    low, high = CHAR_NGRAMS
-    return _count_matrix((_char_ngrams(t, low, high) for t in uniques), vocabulary)[codes]
+class _Scored(NamedTuple):
+    """Tf-idf documents scored against one block of coefficients, one row per document."""
+
+    dots: np.ndarray  # (documents, classes): counts × idf · coef, before the l2 norm
+    norms2: np.ndarray  # (documents,): squared l2 norm of counts × idf
+
+
+def _score_docs(
+    docs: Iterable[list[str]], vocabulary: tuple[str, ...], idf: np.ndarray, coef: np.ndarray
+) -> _Scored:
+    """Each document's tf-idf vector (counts × idf, not yet normalised) dotted with coef.
+
+    What TfidfVectorizer(vocabulary=...).transform followed by `@ coef.T` computes, without
+    building the sparse matrix: the l2 norm is applied by the caller, which may first add
+    the target's and the completion's parts (their terms never overlap).
+    """
+    index = _index(vocabulary)
+    size = max(len(vocabulary), 1)
+    keys: list[int] = []  # document × size + term, once per occurrence
+    n_docs = 0
+    for doc in docs:
+        base = n_docs * size
+        keys.extend(base + j for j in map(index.get, doc) if j is not None)
+        n_docs += 1
+    unique, counts = np.unique(np.asarray(keys, dtype=np.int64), return_counts=True)
+    rows, terms = unique // size, unique % size
+    weights = counts * idf[terms]
+    norms2 = np.bincount(rows, weights=weights * weights, minlength=n_docs)
+    dots = np.zeros((n_docs, len(coef)))
+    for k, row in enumerate(coef):
+        dots[:, k] = np.bincount(rows, weights=weights * row[terms], minlength=n_docs)
+    return _Scored(dots, norms2)
+
+
+@cache
+def _index(vocabulary: tuple[str, ...]) -> dict[str, int]:
+    """Term → column of a vocabulary, built once per model vocabulary."""
+    return {term: j for j, term in enumerate(vocabulary)}
 
 
 # What CountVectorizer(analyzer="char") does to a text before cutting it into n-grams.
@@ -223,51 +259,38 @@ def _char_ngrams(text: str, low: int, high: int) -> list[str]:
     return [text[i : i + n] for n in range(low, high + 1) for i in range(len(text) - n + 1)]
 
 
-def _count_matrix(docs: Iterable[list[str]], vocabulary: tuple[str, ...]) -> sparse.csr_matrix:
-    """CountVectorizer(vocabulary=...).transform of pre-cut documents, without its overhead."""
-    index = {term: j for j, term in enumerate(vocabulary)}
-    indices: list[int] = []
-    values: list[int] = []
-    indptr = [0]
-    for doc in docs:
-        counts: dict[int, int] = {}
-        for term in doc:
-            j = index.get(term)
-            if j is not None:
-                counts[j] = counts.get(j, 0) + 1
-        indices.extend(counts)
-        values.extend(counts.values())
-        indptr.append(len(indices))
-    matrix = sparse.csr_matrix(
-        (np.asarray(values, dtype=np.int64), np.asarray(indices, dtype=np.int64), indptr),
-        shape=(len(indptr) - 1, len(vocabulary)),
-    )
-    matrix.sort_indices()
-    return matrix
+def _normalised(dots: np.ndarray, norms2: np.ndarray) -> np.ndarray:
+    """Dot products of l2-normalised tf-idf vectors (an all-zero vector stays zero)."""
+    norms = np.sqrt(norms2)
+    norms[norms == 0] = 1.0
+    return dots / norms[:, None]
 
 
-def _word_counts(pairs: pd.DataFrame, vocabulary: tuple[str, ...]) -> sparse.csr_matrix:
-    """Counts of the word column, from each distinct target and completion once."""
+def _char_logits(model: Model, chars: list[str], coef: np.ndarray) -> np.ndarray:
+    """Logit part of the completion's char n-grams, each distinct text scored once."""
+    # Real tables repeat 已完成, 不适用, 满意度≥95% many times.
+    codes, uniques = pd.factorize(pd.Series(chars, dtype=object))
+    low, high = CHAR_NGRAMS
+    docs = (_char_ngrams(t, low, high) for t in uniques)
+    scored = _score_docs(docs, model.char_vocabulary, model.char_idf, coef)
+    return _normalised(scored.dots, scored.norms2)[codes]
+
+
+def _word_logits(model: Model, pairs: pd.DataFrame, coef: np.ndarray) -> np.ndarray:
+    """Logit part of the word column, from each distinct target and completion once."""
     from nlp_eval.text import tokens_many
 
     t_codes, t_uniques = pd.factorize(pairs["target"])
     c_codes, c_uniques = pd.factorize(pairs["completion"])
     targets = (split_words(_target_words(w)) for w in tokens_many(list(t_uniques)))
     completions = (split_words(_completion_words(w)) for w in tokens_many(list(c_uniques)))
-    return (
-        _count_matrix(targets, vocabulary)[t_codes]
-        + _count_matrix(completions, vocabulary)[c_codes]
+    vocabulary, idf = model.word_vocabulary, model.word_idf
+    target = _score_docs(targets, vocabulary, idf, coef)
+    done = _score_docs(completions, vocabulary, idf, coef)
+    # t: and c: terms never overlap: the row's vector is the two parts side by side.
+    return _normalised(
+        target.dots[t_codes] + done.dots[c_codes], target.norms2[t_codes] + done.norms2[c_codes]
     )
-
-
-def _tfidf(counts: sparse.csr_matrix, idf: np.ndarray) -> sparse.csr_matrix:
-    """Tf-idf of counts, l2-normalised: what TfidfVectorizer.transform does."""
-    if not len(idf):
-        return sparse.csr_matrix((counts.shape[0], 0))
-    weighted = counts.astype(np.float64) @ sparse.diags(idf)
-    norms = np.sqrt(weighted.multiply(weighted).sum(axis=1)).A.ravel()
-    norms[norms == 0] = 1.0
-    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ weighted)
 
 
 def probabilities(
@@ -287,29 +310,19 @@ def probabilities(
 
 
 def _probabilities(model: Model, pairs: pd.DataFrame, flags: np.ndarray) -> np.ndarray:
+    """Softmax of [char tf-idf | word tf-idf | scaled numbers] · coef + intercept, in numpy."""
     inputs = _inputs(pairs, flags, words=False)
     numbers = inputs.reindex(columns=list(model.numeric), fill_value=0.0).to_numpy(dtype=np.float64)
     scale = np.where(model.scale == 0, 1.0, model.scale)
     numbers = (numbers - model.mean) / scale
-    chars = (
-        _counts(inputs["chars"].tolist(), model.char_vocabulary)
-        if model.char_vocabulary
-        else sparse.csr_matrix((len(pairs), 0))
-    )
-    words = (
-        _word_counts(pairs, model.word_vocabulary)
-        if model.word_vocabulary
-        else sparse.csr_matrix((len(pairs), 0))
-    )
-    matrix = sparse.hstack(
-        [
-            _tfidf(chars, model.char_idf),
-            _tfidf(words, model.word_idf),
-            sparse.csr_matrix(numbers),
-        ],
-        format="csr",
-    )
-    logits = matrix @ model.coef.T + model.intercept
+    n_chars, n_words = len(model.char_vocabulary), len(model.word_vocabulary)
+    char_coef = model.coef[:, :n_chars]
+    word_coef = model.coef[:, n_chars : n_chars + n_words]
+    logits = numbers @ model.coef[:, n_chars + n_words :].T + model.intercept
+    if n_chars:
+        logits += _char_logits(model, inputs["chars"].tolist(), char_coef)
+    if n_words:
+        logits += _word_logits(model, pairs, word_coef)
     logits -= logits.max(axis=1, keepdims=True)
     exp = np.exp(logits)
     return exp / exp.sum(axis=1, keepdims=True)

@@ -2,6 +2,8 @@
 project rows (a quarter of them one cell short, so re-aligned by content).
 
 Baselines (same run): openpyxl loading the workbook; the csv module parsing the tsv.
+Per-file overhead (issue 14 §2): 2,000 small tsv files of 5 project rows each against one tsv
+holding the same 10,000 rows (goal: ≤ 2× the one big file), in one process and with --jobs 2.
 """
 
 from __future__ import annotations
@@ -50,7 +52,7 @@ def _workbook(path: Path, n: int) -> None:
     wb.save(path)
 
 
-def _wide_tsv(path: Path, n: int) -> None:
+def _wide_tsv(path: Path, n: int, short_every: int = 4) -> None:
     import csv
 
     header = [
@@ -87,7 +89,7 @@ def _wide_tsv(path: Path, n: int) -> None:
     rows = [["2022年某区民政局项目绩效自评表"], *header]
     for i in range(n):
         row = [str(i + 1), f"项目{i}", "100", "98", "98%", "≥40场", f"{40 + i % 9}场", "合格率100%"]
-        row += ["100%"] if i % 4 else []  # every fourth row lost a cell
+        row += ["100%"] if not short_every or i % short_every else []  # a row lost a cell
         row += ["满意度≥90%", "满意度93%", "无"]
         rows.append(row)
     with path.open("w", encoding="utf-8", newline="") as fh:
@@ -128,3 +130,31 @@ def run(n: int | None) -> None:
     print(f"read {n} rows: {ours:.2f} s ({pairs} pairs, {len(result.unplaced)} unplaced)")
     print(f"baseline openpyxl.load_workbook: {base:.2f} s; ratio {ours / base:.2f}")
     print(f"peak memory {peak:.0f} MB")
+    many_files()
+
+
+def many_files(files: int = 2000, rows: int = 5) -> None:
+    """read_files on `files` small tables against one table holding the same rows."""
+    from nlp_eval.io import read_files
+
+    with tempfile.TemporaryDirectory() as tmp:
+        big = Path(tmp) / "big.tsv"
+        # rows of one shape: re-aligning short rows costs the same per row wherever they are
+        _wide_tsv(big, files * rows, short_every=0)
+        folder = Path(tmp) / "small"
+        folder.mkdir()
+        for k in range(files):
+            _wide_tsv(folder / f"t{k:05d}.tsv", rows, short_every=0)
+        timings = {}
+        for name, paths, jobs in (
+            ("one big file", [big], 1),
+            (f"{files} small files", [folder], 1),
+            (f"{files} small files, --jobs 2", [folder], 2),
+        ):
+            t0 = time.perf_counter()
+            result = read_files(paths, jobs=jobs)
+            timings[name] = time.perf_counter() - t0
+            print(f"read {name}: {timings[name]:.2f} s ({len(result.table)} rows)")
+        base = timings["one big file"]
+        small = timings[f"{files} small files"]
+        print(f"per-file overhead: small files / big file = {small / base:.2f} (goal ≤ 2)")

@@ -139,6 +139,14 @@ BOILERPLATE = (
     "下一步将继续加强绩效管理，提高财政资金使用效益",
     "落实安全生产责任制，全年未发生重大安全责任事故",
     "认真贯彻落实上级部门工作部署，圆满完成年度各项工作任务",
+    # longer ones (about 45 characters), the length at which auditors meet lightly edited copies
+    "严格执行项目资金管理办法，专款专用，确保资金使用合规，及时足额拨付到位，未出现挤占挪用现象",
+    "通过组织开展形式多样的宣传活动，提高了辖区居民的参与意识，增强了社区凝聚力和居民归属感",
+    "建立项目实施进度台账，定期跟踪检查项目推进情况，及时协调解决实施过程中遇到的困难和问题",
+)
+# characters a writer's light edit puts in place of others
+EDIT_CHARACTERS = (
+    "的了和与及在对为将把各类项工作管理服务居民社区街道资金活动开展提升保障完善落实推进"
 )
 SATISFACTION = ("服务对象满意度≥90%", "群众满意度达到95%以上", "受益群体对项目实施满意度不低于85%")
 STATUS = (
@@ -205,9 +213,12 @@ class Corpus:
 class _Gen:
     """The random choices of one corpus (all randomness flows from one seeded Random)."""
 
-    def __init__(self, seed: int):
+    def __init__(self, seed: int, edited: float = 0.0):
         self.rng = random.Random(seed)
         self.groups = 0
+        # Light edits draw from their own stream: edited=0 gives the corpus it always gave.
+        self.edited = edited
+        self.edit_rng = random.Random(seed * 7919 + 1)
 
         self.families: dict[str, str] = {}
 
@@ -234,7 +245,10 @@ class _Gen:
         )
 
     def variant(self, text: str) -> str:
-        """A near copy: as is, punctuation changed, an adverb inserted, or a clause dropped."""
+        """A near copy: as is, punctuation changed, an adverb inserted, or a clause dropped;
+        with probability `edited`, a light edit instead (see light_edit)."""
+        if self.edited and self.edit_rng.random() < self.edited:
+            return self.light_edit(text)
         r = self.rng
         edit = r.random()
         if edit < 0.4:
@@ -246,6 +260,18 @@ class _Gen:
             pos = cut + 1 if cut > 0 else 0
             return text[:pos] + r.choice(ADVERBS) + text[pos:]
         return text.replace("，", "；", 1) if "，" in text else text + "。"
+
+    def light_edit(self, text: str) -> str:
+        """A writer's light edit: about one character in 12 replaced (3-4 in a 45-character
+        sentence) and 进一步 or 全面 inserted, as in copies auditors find across units."""
+        r = self.edit_rng
+        chars = list(text)
+        letters = [i for i, ch in enumerate(chars) if "\u4e00" <= ch <= "\u9fff"]
+        for i in r.sample(letters, min(len(letters), max(1, round(len(text) / 12)))):
+            chars[i] = r.choice([c for c in EDIT_CHARACTERS if c != chars[i]])
+        at = r.randint(1, len(chars) - 1) if len(chars) > 1 else len(chars)
+        chars.insert(at, r.choice(("进一步", "全面")))
+        return "".join(chars)
 
 
 def _target(gen: _Gen, level2: str, topic: str) -> tuple[str, str, str, str]:
@@ -297,9 +323,14 @@ def generate_cells(
     units: int = 6,
     projects: int = 10,
     years: tuple[int, ...] = (2021, 2022, 2023),
+    edited: float = 0.0,
 ) -> pd.DataFrame:
-    """Every text cell of the corpus with its truth (no files written)."""
-    gen = _Gen(seed)
+    """Every text cell of the corpus with its truth (no files written).
+
+    `edited`: the share of near copies (planted boilerplate, edited copy-forward) that are
+    light edits (_Gen.light_edit) rather than the usual small changes.
+    """
+    gen = _Gen(seed, edited)
     r = gen.rng
     unit_names = []
     for i in range(units):
@@ -632,9 +663,9 @@ def generate(out: Path, seed: int = 7, **sizes) -> Corpus:
     return Corpus(cells=cells, carryover=truth_carryover(cells), files=files)
 
 
-def sample_texts(n: int, seed: int = 7) -> list[str]:
+def sample_texts(n: int, seed: int = 7, edited: float = 0.0) -> list[str]:
     """n short completion texts in memory, with the corpus' mix of boilerplate and specifics."""
-    gen = _Gen(seed)
+    gen = _Gen(seed, edited)
     r = gen.rng
     out = []
     for _ in range(n):
@@ -660,9 +691,17 @@ def main() -> None:
     parser.add_argument("--units", type=int, default=6)
     parser.add_argument("--projects", type=int, default=10)
     parser.add_argument("--years", type=int, nargs="+", default=[2021, 2022, 2023])
+    parser.add_argument(
+        "--edited", type=float, default=0.0, help="share of near copies that are light edits"
+    )
     args = parser.parse_args()
     corpus = generate(
-        args.out, args.seed, units=args.units, projects=args.projects, years=tuple(args.years)
+        args.out,
+        args.seed,
+        units=args.units,
+        projects=args.projects,
+        years=tuple(args.years),
+        edited=args.edited,
     )
     print(
         f"{len(corpus.files)} files, {len(corpus.cells)} text cells, "

@@ -41,6 +41,14 @@ def test_planted_clusters_found_with_precision_and_recall(generated):
     expected = merged["kind_truth"].replace({"missing": "placeholder"})
     assert (merged["kind"] == expected).mean() > 0.99
     clusters = boilerplate_clusters(found_texts)
+    precision, recall = cluster_scores(merged, clusters)
+    assert precision >= 0.9 and recall >= 0.9, (precision, recall)
+    # every planted boilerplate sentence that recurs is reported as one cluster
+    assert clusters["representative"].isin(gen_corpus.BOILERPLATE).sum() > 0
+
+
+def cluster_scores(merged: pd.DataFrame, clusters: pd.DataFrame) -> tuple[float, float]:
+    """B-cubed precision and recall of the clusters over the planted text cells."""
     scored = merged[merged["kind_truth"] == "text"].merge(
         clusters[[*PLACE, "cluster"]], on=PLACE, how="left"
     )
@@ -49,10 +57,20 @@ def test_planted_clusters_found_with_precision_and_recall(generated):
     found = ("c" + scored["cluster"].astype("Int64").astype(str)).where(
         scored["cluster"].notna(), solo
     )
-    precision, recall = bcubed(truth, found)
-    assert precision >= 0.9 and recall >= 0.9, (precision, recall)
-    # every planted boilerplate sentence that recurs is reported as one cluster
-    assert clusters["representative"].isin(gen_corpus.BOILERPLATE).sum() > 0
+    return bcubed(truth, found)
+
+
+@pytest.mark.parametrize("seed", [303, 404])  # clusters.py was tuned on seeds 7 and 11
+def test_lightly_edited_copies_cluster_with_their_template(seed):
+    # Every near copy is a writer's light edit: 3-4 characters replaced in a 45-character
+    # sentence and 进一步/全面 inserted (issue 14 §4: recall ≥ 0.9 at precision ≥ 0.95).
+    cells = gen_corpus.generate_cells(seed, units=6, projects=8, edited=1.0)
+    found_texts = texts(gen_corpus.tidy(cells))
+    merged = found_texts.merge(cells, on=PLACE, suffixes=("", "_truth"), validate="1:1")
+    edited = merged[merged["kind_truth"] == "text"]["text"]
+    assert edited.str.contains("进一步|全面").mean() > 0.2  # the edits are really there
+    precision, recall = cluster_scores(merged, boilerplate_clusters(found_texts))
+    assert precision >= 0.95 and recall >= 0.9, (precision, recall)
 
 
 def test_planted_copy_forward_found(generated):

@@ -212,13 +212,16 @@ def read(path: str | Path) -> pd.DataFrame:
     return result.table
 
 
-def read_files(paths: Iterable[str | Path], *, tidy: bool = False) -> ReadResult:
+def read_files(paths: Iterable[str | Path], *, tidy: bool = False, jobs: int = 1) -> ReadResult:
     """Read every file (directories recursively); bad files become problems, not exceptions.
 
     Inside a directory only published tables are read: a tidy table (a header with target and
     completion: `read -o` output, a label file, an answer key) is skipped and listed in
     `skipped`, unless `tidy` is true. A tidy file named in `paths` is always read.
+    jobs > 1 reads the files in that many processes (nlp_eval.parallel); same result.
     """
+    from nlp_eval.parallel import read_each
+
     rows: list[dict] = []
     unplaced: list[tuple] = []
     consumed: list[tuple] = []
@@ -228,20 +231,22 @@ def read_files(paths: Iterable[str | Path], *, tidy: bool = False) -> ReadResult
     docs: dict[str, str] = {}
     files_read = 0
     extra_columns: dict[str, None] = {}  # ordered set: first seen, first placed
-    for item in _expand(paths):
+    items = _expand(paths)
+    for item in items:
         docs[str(item.path)] = item.doc
-        try:
-            sinks = read_file(
-                item.path, name=item.name, doc=item.doc, tidy=tidy or not item.in_folder
-            )
-        except SkippedFile:
-            skipped.append(str(item.path))
+    work = [
+        (item.path, {"name": item.name, "doc": item.doc, "tidy": tidy or not item.in_folder})
+        for item in items
+    ]
+    for kind, value in read_each(work, jobs):
+        if kind == "skipped":
+            skipped.append(value)
             continue
-        except ReadError as err:
-            problems.append(str(err))
+        if kind == "error":
+            problems.append(value)
             continue
         files_read += 1
-        for sink in sinks:
+        for sink in value:
             rows.extend(sink.rows)
             unplaced.extend(sink.unplaced)
             consumed.extend(sink.consumed)
