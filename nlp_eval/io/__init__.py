@@ -25,6 +25,7 @@ import pandas as pd
 from nlp_eval.errors import NlpEvalError, ReadError
 from nlp_eval.io.grids import READERS, read_grids
 from nlp_eval.io.layout import read_grid
+from nlp_eval.io.pdf import PdfGrid
 from nlp_eval.io.rows import Context, Sink, year_of_code
 from nlp_eval.io.tidy import read_tidy, tidy_header
 from nlp_eval.records import COLUMNS, TEXT_COLUMNS
@@ -186,11 +187,13 @@ def _read_file(path: Path) -> list[Sink]:
             read_tidy(grid, sink)
         else:
             end = read_grid(grid, sink, doc_ctx)
+            if isinstance(grid, PdfGrid):  # grid rows -> the page and row they were printed on
+                grid.relocate(sink)
             # a title or 单位:万元 above the first table applies to the tables after it; in a
             # document (docx, html) one project's basic-information and indicator tables are
             # often separate tables, while each sheet of a workbook starts afresh
             carry = {"year", "region", "unit", "money_unit", "title_project"}
-            if path.suffix.lower() in (".docx", ".html", ".htm"):
+            if path.suffix.lower() in (".docx", ".html", ".htm", ".pdf", ".doc", ".wps"):
                 carry |= {"project", "project_key", "project_unit", "dept"}
             doc_ctx = Context(**{k: v for k, v in vars(end).items() if k in carry})
         sinks.append(sink)
