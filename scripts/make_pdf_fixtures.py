@@ -61,8 +61,19 @@ def soffice(files: list[Path], target: str, outdir: Path, profile: Path) -> None
 # ------------------------------------------------------------------ printed forms
 
 
-def ruled_workbook(src: Path, dst: Path, *, landscape: bool, title_rows: str = "") -> None:
-    """The workbook as printed: thin ruling on the used cells, wrapped text, fit to page width."""
+def ruled_workbook(
+    src: Path,
+    dst: Path,
+    *,
+    landscape: bool,
+    title_rows: str = "",
+    max_width: int = 30,
+    pages: int = 1,
+) -> None:
+    """The workbook as printed: thin ruling on the used cells, wrapped text, scaled to the page.
+
+    `pages`: how many pages down the sheet may take (LibreOffice reads 0 as one page).
+    """
     wb = openpyxl.load_workbook(src)
     for ws in wb.worksheets:
         widths: dict[int, float] = {}
@@ -72,14 +83,23 @@ def ruled_workbook(src: Path, dst: Path, *, landscape: bool, title_rows: str = "
                 cell.alignment = Alignment(wrap_text=True, vertical="center")
                 if cell.value is not None and not isinstance(cell, openpyxl.cell.MergedCell):
                     n = len(str(cell.value)) * 2
-                    widths[cell.column] = max(widths.get(cell.column, 8), min(n, 30))
+                    widths[cell.column] = max(widths.get(cell.column, 8), min(n, max_width))
         for col, width in widths.items():
             ws.column_dimensions[get_column_letter(col)].width = width
+        # rows as tall as their wrapped text (LibreOffice keeps the stored height on import)
+        for row in ws.iter_rows():
+            lines = 1
+            for cell in row:
+                if cell.value is not None and not isinstance(cell, openpyxl.cell.MergedCell):
+                    width = widths.get(cell.column, 9)
+                    lines = max(lines, -(-len(str(cell.value)) * 2 // int(width)))
+            ws.row_dimensions[row[0].row].height = 18 * lines
         ws.page_setup.orientation = "landscape" if landscape else "portrait"
         ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        # all columns on the page width, the rows over `pages` pages at most
         ws.sheet_properties.pageSetUpPr.fitToPage = True
         ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
+        ws.page_setup.fitToHeight = pages
         if title_rows:
             ws.print_title_rows = title_rows
     wb.save(dst)
@@ -184,6 +204,7 @@ def split_tables_docx(dst: Path, projects: list[mf.Project], *, ruled: bool = Tr
                 info.cell(r, 1).text, info.cell(r, 2).text, info.cell(r, 3).text = v, k2, v2
             else:
                 info.cell(r, 1).merge(info.cell(r, 3)).text = v
+        d.add_paragraph("绩效指标完成情况")  # Word joins two tables with nothing between them
         head = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"]
         head.append("偏差原因分析及改进措施")
         t = d.add_table(rows=1 + len(p.indicators), cols=len(head))
@@ -205,9 +226,11 @@ def split_tables_docx(dst: Path, projects: list[mf.Project], *, ruled: bool = Tr
             for c, v in enumerate(values, start=2):
                 t.cell(1 + i, c).text = v
         widths = [Cm(1.6), Cm(1.8), Cm(3.2), Cm(2.6), Cm(2.6), Cm(1.0), Cm(1.0), Cm(3.4)]
-        for row in t.rows:
-            for c, w in enumerate(widths):
-                row.cells[c].width = w
+        t.autofit = False
+        for c, w in enumerate(widths):
+            t.columns[c].width = w
+            for cell in t.columns[c].cells:
+                cell.width = w
         if ruled:
             rule_table(info)
             rule_table(t)
@@ -221,6 +244,7 @@ def long_workbook(dst: Path, p: mf.Project) -> None:
     ws = wb.active
     ws.title = "绩效自评表"
     ws.append([f"2022年度{p.name}项目支出绩效自评表"])
+    ws.merge_cells("A1:H1")
     ws.append(["项目名称", p.name, "实施单位", p.unit])
     head = [
         "一级指标",
@@ -252,7 +276,7 @@ def long_workbook(dst: Path, p: mf.Project) -> None:
                 start = r
     tmp = dst.with_suffix(".plain.xlsx")
     wb.save(tmp)
-    ruled_workbook(tmp, dst, landscape=False, title_rows="3:3")
+    ruled_workbook(tmp, dst, landscape=False, title_rows="3:3", max_width=11, pages=3)
     tmp.unlink()
 
 
@@ -334,7 +358,7 @@ def main() -> None:
         # the seed as its wide workbook, landscape over several pages
         seed = work / "seed_longgang_2020.plain.xlsx"
         seed_workbook(seed)
-        ruled_workbook(seed, work / "seed_longgang_2020.xlsx", landscape=True)
+        ruled_workbook(seed, work / "seed_longgang_2020.xlsx", landscape=True, pages=3)
         to_pdf.append(work / "seed_longgang_2020.xlsx")
         # long tables over pages: Word (repeated header row, rows cut by the break), Calc (print titles)
         long = long_project()

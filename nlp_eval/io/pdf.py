@@ -29,7 +29,6 @@ _TEXT = {
     "vertical_strategy": "text",
     "horizontal_strategy": "text",
     "min_words_vertical": 2,
-    "text_x_tolerance": 2,
 }
 # a line that is only page furniture: "- 3 -", "第 3 页 共 9 页", "3/9", "3"
 _PAGE_NUMBER = re.compile(
@@ -158,13 +157,20 @@ def read_pdf(path: Path) -> list[Grid]:
 
 def page_pieces(page) -> list[PageTable]:
     """The tables and the text lines outside them on one page, top to bottom."""
-    tables = [t for t in page.find_tables(_LINES) if _size(t) >= 2]
+    # pdfplumber's tolerances (3 pt) suit 10-12 pt text; a wide table printed to fit the page
+    # width has 4 pt text whose lines and rulings are closer than that: scale them down
+    heights = sorted(c["bottom"] - c["top"] for c in page.chars)
+    tolerance = min(3.0, max(0.5, 0.3 * heights[len(heights) // 2])) if heights else 3.0
+    scaled = {
+        f"{k}_tolerance": tolerance for k in ("snap", "join", "intersection", "text_x", "text_y")
+    }
+    tables = [t for t in page.find_tables({**_LINES, **scaled}) if _size(t) >= 2]
     if not tables:
-        tables = [t for t in page.find_tables(_TEXT) if _size(t) >= 4]
+        tables = [t for t in page.find_tables({**_TEXT, **scaled}) if _size(t) >= 4]
     number = page.page_number
     found: list[tuple[float, PageTable]] = []
     for table in tables:
-        rows, merged, columns = _table_cells(table)
+        rows, merged, columns = _table_cells(table, tolerance)
         found.append((table.bbox[1], PageTable(number, rows, merged, 0, columns)))
 
     def outside(obj) -> bool:
@@ -191,9 +197,9 @@ def _size(table) -> int:
     return sum(1 for row in table.rows for cell in row.cells if cell is not None)
 
 
-def _table_cells(table) -> tuple[list[list[str]], dict, list[float]]:
+def _table_cells(table, tolerance: float) -> tuple[list[list[str]], dict, list[float]]:
     """Texts of a pdfplumber table, and covered cells pointing at the box that spans them."""
-    texts = table.extract()
+    texts = table.extract(x_tolerance=tolerance, y_tolerance=tolerance)
     boxes = [row.cells for row in table.rows]
     lefts = sorted({box[0] for row in boxes for box in row if box is not None})
     columns = _merge_close(lefts)
