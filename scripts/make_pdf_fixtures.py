@@ -395,8 +395,14 @@ def main() -> None:
             IO / "expected" / "poverty_2021_funan.xls.tsv",
             OUT / "expected" / "poverty_2021_funan_et.et.tsv",
         )
-    # a scan of the first page of the Sichuan PDF (first project's indicator rows)
-    scan(OUT / "sichuan_2023_pidu.pdf", OUT / "scan_2023_pidu.pdf")
+        # bad input: a password-protected PDF and a truncated one
+        locked = 'pdf:writer_pdf_Export:{"EncryptFile":{"type":"boolean","value":"true"},'
+        locked += '"DocumentOpenPassword":{"type":"string","value":"secret"}}'
+        shutil.copy(work / "two_tables_2022.docx", work / "bad_password.docx")
+        soffice([work / "bad_password.docx"], locked, OUT, profile)
+    (OUT / "bad_truncated.pdf").write_bytes((OUT / "two_tables_2022.pdf").read_bytes()[:3000])
+    # a scan of the first page of the two-project document (its first project's tables)
+    scan(OUT / "two_tables_2022.pdf", OUT / "scan_2022_road.pdf", angle=-0.4)
 
 
 if __name__ == "__main__":

@@ -51,13 +51,16 @@ class ReadResult:
         named = t[t["project"] != ""] if len(t) else t
         projects = named[["doc", "project"]].drop_duplicates().shape[0] if len(named) else 0
         # an input row re-aligned by content yields several pairs: count the input rows
-        low = t[t["confidence"] < 1] if len(t) else t
+        # rows read by OCR have a confidence below 1 too: they are counted as OCR pages instead
+        ocr = t["note"].str.contains("read by OCR", regex=False) if len(t) else t["note"]
+        low = t[(t["confidence"] < 1) & ~ocr] if len(t) else t
         where = low["source"].where(low["source"] != "", low["target_source"]) if len(low) else low
         realigned = where.str.rsplit(":", n=1).str[0].nunique() if len(low) else 0
+        pages = t.loc[ocr, "source"].str.rsplit(":", n=2).str[0].nunique() if len(t) else 0
         return (
             f"{self.files_read} files, {projects} projects, {len(t)} pairs, "
             f"{len(self.unplaced)} unplaced cells, {realigned} re-aligned rows, "
-            f"{len(self.problems)} unreadable files"
+            f"{len(self.problems)} unreadable files" + (f", {pages} OCR pages" if pages else "")
         )
 
 
