@@ -54,9 +54,6 @@ def cases() -> list:
     for expected in EXPECTED:
         source = PDF / expected.name[: -len(".tsv")]
         marks = [NEEDS_SOFFICE] if converted(source) else []
-        if source.name.startswith("borderless"):
-            reason = "a table without rulings: text alignment does not rebuild its rows yet"
-            marks.append(pytest.mark.xfail(strict=True, reason=reason))
         out.append(pytest.param(source, expected, id=source.name, marks=marks))
     return out
 

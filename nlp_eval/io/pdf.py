@@ -25,11 +25,6 @@ from nlp_eval.io.grids import Grid
 MAX_PAGES = 200  # a self-evaluation attachment has a few dozen pages; more is not a table file
 SECONDS_PER_FILE = 300.0  # checked between pages: no file holds the batch longer than this
 _LINES = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
-_TEXT = {
-    "vertical_strategy": "text",
-    "horizontal_strategy": "text",
-    "min_words_vertical": 2,
-}
 # a line that is only page furniture: "- 3 -", "第 3 页 共 9 页", "3/9", "3"
 _PAGE_NUMBER = re.compile(
     r"^[-—\s]*(?:第\s*\d+\s*页(?:\s*[,，]?\s*共\s*\d+\s*页)?|\d+(?:\s*/\s*\d+)?)[-—\s]*$"
@@ -147,15 +142,16 @@ def read_pdf(path: Path) -> list[Grid]:
 
             pieces = read_scanned(path, pdf, deadline=started + SECONDS_PER_FILE)
         else:
-            pieces = []
+            pieces: list[PageTable] = []
             for page in pdf.pages:
                 if time.monotonic() - started > SECONDS_PER_FILE:
                     raise ReadError(f"{path}: reading took over {SECONDS_PER_FILE:.0f} s")
-                pieces.extend(page_pieces(page))
+                known = pieces[-1].columns if pieces and not pieces[-1].merged else []
+                pieces.extend(page_pieces(page, known))
     return assemble(pieces)
 
 
-def page_pieces(page) -> list[PageTable]:
+def page_pieces(page, known: list[float] = ()) -> list[PageTable]:
     """The tables and the text lines outside them on one page, top to bottom."""
     # pdfplumber's tolerances (3 pt) suit 10-12 pt text; a wide table printed to fit the page
     # width has 4 pt text whose lines and rulings are closer than that: scale them down
@@ -165,10 +161,14 @@ def page_pieces(page) -> list[PageTable]:
         f"{k}_tolerance": tolerance for k in ("snap", "join", "intersection", "text_x", "text_y")
     }
     tables = [t for t in page.find_tables({**_LINES, **scaled}) if _size(t) >= 2]
-    if not tables:
-        tables = [t for t in page.find_tables({**_TEXT, **scaled}) if _size(t) >= 4]
     number = page.page_number
     found: list[tuple[float, PageTable]] = []
+    if not tables:  # no rulings: the table is rebuilt from how its words line up
+        aligned = aligned_table(page, tolerance, known)
+        if aligned is not None:
+            top, piece = aligned
+            piece.page = number
+            return [piece] if top is not None else []
     for table in tables:
         rows, merged, columns = _table_cells(table, tolerance)
         found.append((table.bbox[1], PageTable(number, rows, merged, 0, columns)))
@@ -191,6 +191,72 @@ def page_pieces(page) -> list[PageTable]:
         row += len(piece.rows)
         pieces.append(piece)
     return pieces
+
+
+def aligned_table(
+    page, tolerance: float, known: list[float] = ()
+) -> tuple[float, PageTable] | None:
+    """A page without rulings read as one table from the alignment of its words.
+
+    Columns start where at least three lines have a word starting (within 2 pt); a word
+    belongs to the column it starts in. In each column, lines following each other at the
+    spacing of wrapped text are one cell; a wider gap starts a new row. When every line is at
+    the same spacing (a spreadsheet printed without borders), each line is a row. Titles and
+    单位 lines above the table are rows with text in the first column, as in a sheet.
+    """
+    words = page.extract_words(x_tolerance=min(1.5, tolerance), y_tolerance=tolerance)
+    if len(words) < 6:
+        return None
+    starts: list[list[float]] = []
+    for x in sorted(w["x0"] for w in words):
+        if starts and x - starts[-1][-1] <= 2:
+            starts[-1].append(x)
+        else:
+            starts.append([x])
+    # the columns of the table continued from the previous page count where a word starts
+    columns = [g[0] for g in starts if len(g) >= 3 or any(abs(g[0] - k) <= 2 for k in known)]
+    if len(columns) < 3:
+        return None
+    if known and all(any(abs(x - k) <= 2 for k in known) for x in columns):
+        columns = list(known)  # the previous page's table continues (some columns empty here)
+    lines: list[list[dict]] = []
+    for word in sorted(words, key=lambda w: (w["top"], w["x0"])):
+        if lines and word["top"] - lines[-1][0]["top"] <= tolerance:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    heights = sorted(w["bottom"] - w["top"] for w in words)
+    gap = 1.7 * heights[len(heights) // 2]  # wider than the spacing of wrapped lines
+
+    def column(word) -> int:
+        return max([k for k, x in enumerate(columns) if x <= word["x0"] + 2], default=0)
+
+    # a row starts where some column starts a new text: its first line, or a line further
+    # below that column's previous line than wrapped lines are (merged cells span such rows)
+    breaks, last_top = set(), {}
+    for i, line in enumerate(lines):
+        for word in line:
+            c = column(word)
+            if c not in last_top or line[0]["top"] - last_top[c] > gap:
+                breaks.add(i)
+            last_top[c] = line[0]["top"]
+    steps = [b[0]["top"] - a[0]["top"] for a, b in zip(lines, lines[1:], strict=False)]
+    if all(step <= gap for step in steps):  # evenly spaced lines: each line is a row
+        breaks = set(range(len(lines)))
+    rows: list[list[list[str]]] = []
+    for i, line in enumerate(lines):
+        if not rows or i in breaks:
+            rows.append([[] for _ in columns])
+        c, end = 0, None
+        for word in sorted(line, key=lambda w: w["x0"]):
+            # a word close after the previous one continues its cell (text of a cell spanning
+            # columns, a number set apart by a space), whatever column it starts in
+            if end is None or word["x0"] - end > 0.35 * gap:
+                c = column(word)
+            rows[-1][c].append(word["text"])
+            end = word["x1"]
+    texts = [[join_wrapped("\n".join(cell)) for cell in row] for row in rows]
+    return lines[0][0]["top"], PageTable(0, texts, {}, 1, columns)
 
 
 def _size(table) -> int:
