@@ -22,36 +22,35 @@ DPI = 200  # scans are made at 150-300 dpi; 200 keeps small table text legible a
 _engine = None
 
 
-def _ocr_engine(path: Path):
-    global _engine
-    try:
-        import cv2  # noqa: F401
-        from rapidocr_onnxruntime import RapidOCR
-    except ImportError:
-        raise ReadError(
-            f"{path}: scanned PDF (no text layer): install nlp-eval[ocr] to read it"
-        ) from None
-    if _engine is None:
-        _engine = RapidOCR()
-    return _engine
+class OcrPages:
+    """Reads the scanned pages of one PDF, with a progress line on stderr."""
 
+    def __init__(self, path: Path, total: int) -> None:
+        global _engine
+        try:
+            import cv2  # noqa: F401
+            from rapidocr_onnxruntime import RapidOCR
+        except ImportError:
+            raise ReadError(
+                f"{path}: scanned PDF (no text layer): install nlp-eval[ocr] to read it"
+            ) from None
+        if _engine is None:
+            _engine = RapidOCR()
+        self.path, self.total, self.done = path, total, 0
+        self.started = time.monotonic()
 
-def read_scanned(path: Path, pdf, deadline: float) -> list[PageTable]:
-    """Every page of an image-only PDF, read by OCR; a progress line per page on stderr."""
-    engine = _ocr_engine(path)
-    pieces: list[PageTable] = []
-    started = time.monotonic()
-    total = len(pdf.pages)
-    for i, page in enumerate(pdf.pages, start=1):
-        if time.monotonic() > deadline:
-            raise ReadError(f"{path}: OCR took too long ({i - 1} of {total} pages read)")
-        pieces.extend(ocr_page(engine, page))
-        per_page = (time.monotonic() - started) / i
-        bar = "#" * (20 * i // total)
-        sys.stderr.write(f"\rOCR {path.name} [{bar:<20}] page {i}/{total}, {per_page:.1f} s/page")
+    def read(self, page) -> list[PageTable]:
+        pieces = ocr_page(_engine, page)
+        self.done += 1
+        per_page = (time.monotonic() - self.started) / self.done
+        bar = "#" * (20 * self.done // self.total)
+        sys.stderr.write(
+            f"\rOCR {self.path.name} [{bar:<20}] page {self.done}/{self.total}, {per_page:.1f} s/page"
+        )
+        if self.done == self.total:
+            sys.stderr.write("\n")
         sys.stderr.flush()
-    sys.stderr.write("\n")
-    return pieces
+        return pieces
 
 
 def ocr_page(engine, page) -> list[PageTable]:
@@ -102,7 +101,7 @@ def ocr_page(engine, page) -> list[PageTable]:
     for _, _, text, score in _lines(above):
         pieces.append(PageTable(number, [[text]], {}, row, ocr={0: score}))
         row += 1
-    columns = [float(x) for x in cols_x[:-1]]
+    columns = [float(x) * 72 / DPI for x in cols_x[:-1]]  # in points, as on text pages
     pieces.append(PageTable(number, grid, merged, row, columns, ocr=confidence))
     row += n_rows
     for _, _, text, score in _lines(below):

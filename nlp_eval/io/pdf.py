@@ -137,17 +137,20 @@ def read_pdf(path: Path) -> list[Grid]:
     """Every table of a PDF; pages without a text layer are read by OCR when the extra is installed."""
     started = time.monotonic()
     with open_pdf(path) as pdf:
-        if not any(page.chars for page in pdf.pages):
-            from nlp_eval.io.ocr import read_scanned
+        scanned = sum(1 for page in pdf.pages if not page.chars and page.images)
+        if scanned:
+            from nlp_eval.io.ocr import OcrPages
 
-            pieces = read_scanned(path, pdf, deadline=started + SECONDS_PER_FILE)
-        else:
-            pieces: list[PageTable] = []
-            for page in pdf.pages:
-                if time.monotonic() - started > SECONDS_PER_FILE:
-                    raise ReadError(f"{path}: reading took over {SECONDS_PER_FILE:.0f} s")
-                known = pieces[-1].columns if pieces and not pieces[-1].merged else []
+            ocr = OcrPages(path, scanned)  # ReadError here when the OCR extra is missing
+        pieces: list[PageTable] = []
+        for page in pdf.pages:
+            if time.monotonic() - started > SECONDS_PER_FILE:
+                raise ReadError(f"{path}: reading took over {SECONDS_PER_FILE:.0f} s")
+            known = pieces[-1].columns if pieces and not pieces[-1].merged else []
+            if page.chars:
                 pieces.extend(page_pieces(page, known))
+            elif page.images:
+                pieces.extend(ocr.read(page))
     return assemble(pieces)
 
 
