@@ -161,7 +161,8 @@ def _typed(value: str):
 # ------------------------------------------------------------------ long and split tables
 
 
-LEVEL1 = {"产出": "产出指标", "效益": "效益指标", "满意度": "满意度指标"}
+INDICATOR_HEAD = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"]
+INDICATOR_HEAD += ["偏差原因分析及改进措施"]
 
 
 def long_project() -> mf.Project:
@@ -205,8 +206,7 @@ def split_tables_docx(dst: Path, projects: list[mf.Project], *, ruled: bool = Tr
             else:
                 info.cell(r, 1).merge(info.cell(r, 3)).text = v
         d.add_paragraph("绩效指标完成情况")  # Word joins two tables with nothing between them
-        head = ["一级指标", "二级指标", "三级指标", "年度指标值", "实际完成值", "分值", "得分"]
-        head.append("偏差原因分析及改进措施")
+        head = INDICATOR_HEAD
         t = d.add_table(rows=1 + len(p.indicators), cols=len(head))
         for c, h in enumerate(head):
             t.cell(0, c).text = h
@@ -246,17 +246,7 @@ def long_workbook(dst: Path, p: mf.Project) -> None:
     ws.append([f"2022年度{p.name}项目支出绩效自评表"])
     ws.merge_cells("A1:H1")
     ws.append(["项目名称", p.name, "实施单位", p.unit])
-    head = [
-        "一级指标",
-        "二级指标",
-        "三级指标",
-        "年度指标值",
-        "实际完成值",
-        "分值",
-        "得分",
-        "偏差原因",
-    ]
-    ws.append(head)
+    ws.append(INDICATOR_HEAD)
     for ind in p.indicators:
         ws.append(
             [ind.level1, ind.level2, ind.name, ind.target_text, ind.completion]
