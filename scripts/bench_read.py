@@ -131,6 +131,7 @@ def run(n: int | None) -> None:
     print(f"baseline openpyxl.load_workbook: {base:.2f} s; ratio {ours / base:.2f}")
     print(f"peak memory {peak:.0f} MB")
     many_files()
+    _pdf()
 
 
 def many_files(files: int = 2000, rows: int = 5) -> None:
@@ -158,3 +159,53 @@ def many_files(files: int = 2000, rows: int = 5) -> None:
         base = timings["one big file"]
         small = timings[f"{files} small files"]
         print(f"per-file overhead: small files / big file = {small / base:.2f} (goal ≤ 2)")
+
+
+def _pdf(rows: int = 880) -> None:
+    """A ruled indicator table printed by LibreOffice over ~20 pages, read by read_files and by
+    pdfplumber's own extract_tables (the baseline: finding the cells and their text)."""
+    import shutil
+    import subprocess
+
+    import openpyxl
+    import pdfplumber
+    from openpyxl.styles import Alignment, Border, Side
+
+    from nlp_eval.io import read_files
+
+    if shutil.which("soffice") is None:
+        print("read pdf: skipped (needs LibreOffice's soffice to print the test PDF)")
+        return
+    with tempfile.TemporaryDirectory() as tmp:
+        book = Path(tmp) / "long.xlsx"
+        _workbook(book, rows)
+        wb = openpyxl.load_workbook(book)
+        ws = wb.active
+        thin = Side(style="thin")
+        for row in ws.iter_rows():
+            for cell in row:
+                cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+                cell.alignment = Alignment(wrap_text=True)
+        ws.print_title_rows = "3:3"
+        wb.save(book)
+        subprocess.run(
+            ["soffice", f"-env:UserInstallation={(Path(tmp) / 'profile').as_uri()}", "--headless"]
+            + ["--convert-to", "pdf", "--outdir", tmp, str(book)],
+            check=True,
+            capture_output=True,
+        )
+        pdf = book.with_suffix(".pdf")
+        t0 = time.perf_counter()
+        with pdfplumber.open(pdf) as doc:
+            pages = len(doc.pages)
+            for page in doc.pages:
+                page.extract_tables()
+        base = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        result = read_files([pdf])
+        ours = time.perf_counter() - t0
+    pairs = int(result.table["level1"].isin(["产出", "效益", "满意度"]).sum())
+    print(
+        f"read pdf {pages} pages: {ours:.2f} s, {pages / ours:.1f} pages/s ({pairs} pairs); "
+        f"baseline pdfplumber extract_tables {base:.2f} s; ratio {ours / base:.2f}"
+    )

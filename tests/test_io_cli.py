@@ -23,7 +23,7 @@ BAD = {
     "bad_binary.csv": "binary data",
     "bad_empty.csv": "empty file",
     "bad_notable.csv": "no recognisable self-evaluation table",
-    "bad_unsupported.pdf": "unsupported file type",
+    "bad_unsupported.pdf": "corrupt or not a PDF",
     "bad_password.xlsx": "password-protected workbook",
     "bad_notzip.docx": "not a Word document",
 }

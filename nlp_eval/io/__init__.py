@@ -27,6 +27,7 @@ from nlp_eval.errors import NlpEvalError, ReadError
 from nlp_eval.io.grids import READERS, read_grids
 from nlp_eval.io.layout import read_grid
 from nlp_eval.io.notes import localize, render, say
+from nlp_eval.io.pdf import PdfGrid
 from nlp_eval.io.rows import Context, Sink, year_of_code
 from nlp_eval.io.tidy import read_tidy, tidy_header
 from nlp_eval.records import COLUMNS, TEXT_COLUMNS
@@ -93,10 +94,13 @@ class ReadResult:
         # an input row re-aligned by content yields several pairs: count the input rows
         low = t[t["note"].str.contains(REALIGNED_MARK, regex=False)] if len(t) else t
         realigned = _row_of(low).nunique() if len(low) else 0
+        # rows read by OCR have a confidence below 1 too: they are counted as OCR pages
+        ocr = t["note"].str.contains("read by OCR", regex=False) if len(t) else t["note"]
+        pages = t.loc[ocr, "source"].str.rsplit(":", n=2).str[0].nunique() if len(t) else 0
         line = (
             f"{self.files_read} files, {projects} projects, {len(t)} pairs, "
             f"{len(self.unplaced)} unplaced cells, {realigned} re-aligned rows, "
-            f"{len(self.problems)} unreadable files"
+            f"{len(self.problems)} unreadable files" + (f", {pages} OCR pages" if pages else "")
         )
         if self.inferred:
             line += f", {len(self.inferred)} inferred columns"
@@ -109,29 +113,6 @@ def _row_of(table: pd.DataFrame) -> pd.Series:
     """file:sheet:row of each row's input row (its completion cell, else its target cell)."""
     where = table["source"].where(table["source"] != "", table["target_source"])
     return where.str.rsplit(":", n=1).str[0]
-
-    def reader_problems(self) -> pd.DataFrame:
-        """What the reader could not do, one row each: doc, kind, where, detail.
-
-        kind: unplaced (a cell left out of the table), realigned (an input row read by
-        content, confidence < 1), unreadable (a file of the batch).
-        """
-        rows = [
-            (Path(u["file"]).stem, "unplaced", f"{Path(u['file']).name}:{u['sheet']}:{u['row']}:{u['column']}",
-             f"{u['reason']}: {u['text']}")
-            for u in self.unplaced.to_dict("records")
-        ]  # fmt: skip
-        t = self.table
-        low = t[t["confidence"] < 1] if len(t) else t
-        if len(low):
-            where = low["source"].where(low["source"] != "", low["target_source"])
-            input_row = where.str.rsplit(":", n=1).str[0]
-            for (doc, row_source), part in low.groupby([low["doc"], input_row], sort=False):
-                rows.append((doc, "realigned", row_source, str(part["note"].iloc[0])))
-        for problem in self.problems:
-            path = problem.split(": ", 1)[0]
-            rows.append((Path(path).stem, "unreadable", path, problem))
-        return pd.DataFrame(rows, columns=["doc", "kind", "where", "detail"])
 
 
 def empty_table() -> pd.DataFrame:
@@ -317,11 +298,13 @@ def _read_file(path: Path, name: str, doc: str, tidy_allowed: bool) -> list[Sink
             read_tidy(grid, sink)
         else:
             end = read_grid(grid, sink, doc_ctx)
+            if isinstance(grid, PdfGrid):  # grid rows -> the page and row they were printed on
+                grid.relocate(sink)
             # a title or 单位:万元 above the first table applies to the tables after it; in a
             # document (docx, html) one project's basic-information and indicator tables are
             # often separate tables, while each sheet of a workbook starts afresh
             carry = {"year", "region", "unit", "money_unit", "title_project"}
-            if path.suffix.lower() in (".docx", ".html", ".htm"):
+            if path.suffix.lower() in (".docx", ".html", ".htm", ".pdf", ".doc", ".wps"):
                 carry |= {"project", "project_key", "project_unit", "dept"}
             doc_ctx = Context(**{k: v for k, v in vars(end).items() if k in carry})
         sinks.append(sink)

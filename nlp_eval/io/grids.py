@@ -499,7 +499,24 @@ READERS: dict[str, Callable[[Path], list[Grid]]] = {
     ".txt": read_delimited,
     ".html": read_html,
     ".htm": read_html,
+    # readers with their own modules (imported when used): PDF, and LibreOffice conversions
+    ".pdf": lambda path: _pdf().read_pdf(path),
+    ".doc": lambda path: _convert().read_converted(path),
+    ".wps": lambda path: _convert().read_converted(path),
+    ".et": lambda path: _convert().read_converted(path),
 }
+
+
+def _pdf():
+    from nlp_eval.io import pdf
+
+    return pdf
+
+
+def _convert():
+    from nlp_eval.io import convert
+
+    return convert
 
 
 def _is_encrypted_ole(head: bytes, path: Path) -> bool:
@@ -555,7 +572,7 @@ def read_grids(path: Path) -> list[Grid]:
     if not head:
         raise ReadError(f"{path}: empty file")
     if _is_encrypted_ole(head, path):
-        kind = "document" if suffix == ".docx" else "workbook"
+        kind = "document" if suffix in (".docx", ".doc", ".wps") else "workbook"
         raise ReadError(f"{path}: password-protected {kind}")
     grids = _reader_for(path, suffix, head)(path)
     if not any(any(row) for g in grids for row in g.rows):
