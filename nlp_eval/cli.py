@@ -36,6 +36,25 @@ def _one_line_errors() -> Iterator[None]:
         raise typer.Exit(ExitStatus.BAD_INPUT) from None
 
 
+@contextmanager
+def _limits(settings: list[str] | None) -> Iterator[None]:
+    """Read with the defaults of nlp_eval.io.limits, raised by --limit NAME=VALUE."""
+    from nlp_eval.io import limits
+
+    with limits.use(limits.parse(settings or ())):
+        yield
+
+
+LimitOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--limit",
+        metavar="NAME=VALUE",
+        help="Raise a reading limit, e.g. max_rows=500000 (see README, Limits).",
+    ),
+]
+
+
 class Lang(StrEnum):
     zh = "zh"
     en = "en"
@@ -69,11 +88,12 @@ def read(
             help="csv for Excel: prefix ' to cells starting with = + - @ (default: exact text).",
         ),
     ] = False,
+    limit: LimitOption = None,
 ) -> None:
     """Read tables into the tidy table: one row per target/completion pair."""
     from nlp_eval.io import read_files, write_table
 
-    with _one_line_errors():
+    with _one_line_errors(), _limits(limit):
         result = read_files(files)
         write_table(result.table, fmt.value, out or sys.stdout, safe=safe)
         if unplaced is not None:
@@ -135,13 +155,18 @@ def score(
     ] = None,
     model: Annotated[Path | None, typer.Option(help="Classifier model (default: shipped).")] = None,
     lang: Annotated[Lang, typer.Option("--lang")] = Lang.zh,
+    limit: LimitOption = None,
 ) -> None:
     """Score projects, documents and units (0-100, 优/良/中/差) and write a report."""
     from nlp_eval.report import write_report
     from nlp_eval.report.text import progress
     from nlp_eval.score import STAGES, run
 
-    with _one_line_errors(), progress(STAGES, show=len(files) > 1 or files[0].is_dir()) as step:
+    with (
+        _one_line_errors(),
+        _limits(limit),
+        progress(STAGES, show=len(files) > 1 or files[0].is_dir()) as step,
+    ):
         scores = run(files, model=model, lang=lang.value, step=step)
         step("write")
         write_report(scores, fmt.value, out, explain=explain)
@@ -167,11 +192,12 @@ def corpus(
     by: Annotated[CorpusBy, typer.Option(help="Groups for measures and terms.")] = CorpusBy.year,
     parquet: Annotated[bool, typer.Option(help="Also write .parquet tables.")] = False,
     lang: Annotated[Lang, typer.Option("--lang")] = Lang.zh,
+    limit: LimitOption = None,
 ) -> None:
     """Boilerplate clusters, year-over-year carry-over, measures and distinctive terms."""
     from nlp_eval.corpus import analyse, load, prepare_output, stderr_progress, write
 
-    with _one_line_errors():
+    with _one_line_errors(), _limits(limit):
         prepare_output(out)
         table, problems = load(paths, stderr_progress)
         for problem in problems:
@@ -215,12 +241,13 @@ def lint(
     extra: Annotated[
         list[Path] | None, typer.Option("--rules", help="Extra rules.toml files.")
     ] = None,
+    limit: LimitOption = None,
 ) -> None:
     """Label every pair and list findings: file:project:indicator: CODE severity message → fix."""
     from nlp_eval.lint import failing, lint_files, render
     from nlp_eval.rules import load_rules
 
-    with _one_line_errors():
+    with _one_line_errors(), _limits(limit):
         linted, problems = lint_files(
             files, model=model, select=select or (), ignore=ignore or (), lang=lang.value,
             suppressions=suppress, rules=load_rules(*(extra or ())),

@@ -23,6 +23,7 @@ from typing import IO
 import pandas as pd
 
 from nlp_eval.errors import NlpEvalError, ReadError
+from nlp_eval.io import limits
 from nlp_eval.io.grids import READERS, read_grids
 from nlp_eval.io.layout import read_grid
 from nlp_eval.io.rows import Context, Sink, year_of_code
@@ -167,7 +168,8 @@ def _units_by_code(rows: list[dict]) -> None:
 def read_file(path: Path) -> list[Sink]:
     """One file -> one Sink per grid (rows, unplaced and consumed cells); ReadError if unreadable."""
     try:
-        return _read_file(path)
+        with limits.time_limit(path):
+            return _read_file(path)
     except ReadError:
         raise
     except Exception as err:  # a reader bug must cost one file, never the batch or a traceback
