@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,11 +29,28 @@ class ExitStatus(IntEnum):
 
 @contextmanager
 def _one_line_errors() -> Iterator[None]:
-    """Turn library errors into one line on stderr and exit status 2, never a traceback."""
+    """Turn library errors into one line on stderr and exit status 2, never a traceback.
+
+    One line per problem the error lists, control characters escaped. Output errors too: a
+    full disk or a closed stdout is one line naming the output; a reader that stops reading
+    (`nlp-eval lint … | head`) ends the run quietly.
+    """
+    from nlp_eval.safe import terminal
+
     try:
         yield
+        sys.stdout.flush()  # a full disk under stdout shows here, not after exit
     except NlpEvalError as err:
-        typer.echo(f"nlp-eval: error: {err}", err=True)
+        for line in err.lines():
+            typer.echo(f"nlp-eval: error: {terminal(line)}", err=True)
+        raise typer.Exit(ExitStatus.BAD_INPUT) from None
+    except BrokenPipeError:
+        # stdout's reader is gone: further writes (and Python's own flush at exit) would fail
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(ExitStatus.OK) from None
+    except OSError as err:
+        where = terminal(os.fsdecode(err.filename)) if err.filename else "output"
+        typer.echo(f"nlp-eval: error: {where}: {err.strerror or err}", err=True)
         raise typer.Exit(ExitStatus.BAD_INPUT) from None
 
 

@@ -269,10 +269,13 @@ def _place(table: pd.DataFrame, row: int) -> tuple[str, str, str]:
 
 def to_text(linted: Linted) -> str:
     """One line per finding: file:project:indicator: CODE severity message → suggestion."""
+    from nlp_eval.safe import terminal
+
     lines = []
     for f in linted.findings:
         doc, project, where = _place(linted.table, f.row)
-        lines.append(f"{doc}:{project}:{where}: {f.code} {f.severity} {f.message} → {f.suggestion}")
+        line = f"{doc}:{project}:{where}: {f.code} {f.severity} {f.message} → {f.suggestion}"
+        lines.append(terminal(line))  # table text holding ESC or a newline stays one plain line
     return "\n".join(lines) + ("\n" if lines else "")
 
 
