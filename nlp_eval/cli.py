@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -129,12 +130,48 @@ class ExitStatus(IntEnum):
 
 @contextmanager
 def _one_line_errors() -> Iterator[None]:
-    """Turn library errors into one line on stderr and exit status 2, never a traceback."""
+    """Turn library errors into one line on stderr and exit status 2, never a traceback.
+
+    One line per problem the error lists, control characters escaped. Output errors too: a
+    full disk or a closed stdout is one line naming the output; a reader that stops reading
+    (`nlp-eval lint … | head`) ends the run quietly.
+    """
+    from nlp_eval.safe import terminal
+
     try:
         yield
+        sys.stdout.flush()  # a full disk under stdout shows here, not after exit
     except NlpEvalError as err:
-        typer.echo(f"nlp-eval: error: {err}", err=True)
+        for line in err.lines():
+            typer.echo(f"nlp-eval: error: {terminal(line)}", err=True)
         raise typer.Exit(ExitStatus.BAD_INPUT) from None
+    except BrokenPipeError:
+        # stdout's reader is gone: further writes (and Python's own flush at exit) would fail
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(ExitStatus.OK) from None
+    except OSError as err:
+        where = terminal(os.fsdecode(err.filename)) if err.filename else "output"
+        typer.echo(f"nlp-eval: error: {where}: {err.strerror or err}", err=True)
+        raise typer.Exit(ExitStatus.BAD_INPUT) from None
+
+
+@contextmanager
+def _limits(settings: list[str] | None) -> Iterator[None]:
+    """Read with the defaults of nlp_eval.io.limits, raised by --limit NAME=VALUE."""
+    from nlp_eval.io import limits
+
+    with limits.use(limits.parse(settings or ())):
+        yield
+
+
+LimitOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--limit",
+        metavar="NAME=VALUE",
+        help="Raise a reading limit, e.g. max_rows=500000 (see README, Limits).",
+    ),
+]
 
 
 class Lang(StrEnum):
@@ -170,11 +207,12 @@ def read(
             help="csv for Excel: prefix ' to cells starting with = + - @ (default: exact text).",
         ),
     ] = False,
+    limit: LimitOption = None,
 ) -> None:
     """Read tables into the tidy table: one row per target/completion pair."""
     from nlp_eval.io import read_files, write_table
 
-    with _one_line_errors():
+    with _one_line_errors(), _limits(limit):
         if fmt is TableFormat.parquet and out is None and sys.stdout.isatty():
             raise NlpEvalError("--format parquet writes a binary file: give it with -o FILE")
         result = read_files(files)
@@ -275,6 +313,7 @@ def score(
     model: Annotated[Path | None, typer.Option(help="Classifier model (default: shipped).")] = None,
     lang: Annotated[Lang, typer.Option("--lang")] = Lang.zh,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line.")] = False,
+    limit: LimitOption = None,
 ) -> None:
     """Score projects, documents and units (0-100, 优/良/中/差) and write a report."""
     from nlp_eval.lint import Linted, failing, summary_line
@@ -283,7 +322,11 @@ def score(
     from nlp_eval.report.text import progress
     from nlp_eval.score import STAGES, run
 
-    with _one_line_errors(), progress(STAGES, show=len(files) > 1 or files[0].is_dir()) as step:
+    with (
+        _one_line_errors(),
+        _limits(limit),
+        progress(STAGES, show=len(files) > 1 or files[0].is_dir()) as step,
+    ):
         scores = run(
             files, model=model, lang=lang.value, step=step, select=select or (),
             ignore=ignore or (), suppressions=suppress, extra_rules=extra or (),
@@ -320,11 +363,12 @@ def corpus(
     by: Annotated[CorpusBy, typer.Option(help="Groups for measures and terms.")] = CorpusBy.year,
     parquet: Annotated[bool, typer.Option(help="Also write .parquet tables.")] = False,
     lang: Annotated[Lang, typer.Option("--lang")] = Lang.zh,
+    limit: LimitOption = None,
 ) -> None:
     """Boilerplate clusters, year-over-year carry-over, measures and distinctive terms."""
     from nlp_eval.corpus import analyse, load, prepare_output, stderr_progress, write
 
-    with _one_line_errors():
+    with _one_line_errors(), _limits(limit):
         prepare_output(out)
         table, problems = load(paths, stderr_progress)
         for problem in problems:
@@ -372,6 +416,7 @@ def lint(
         int | None,
         typer.Option("--jobs", "-j", min=1, help="Processes (default: the cores available)."),
     ] = None,
+    limit: LimitOption = None,
 ) -> None:
     """Label every pair and list findings: file cell:project:indicator: CODE severity message → fix."""
     import tempfile
@@ -382,6 +427,7 @@ def lint(
 
     with (
         _one_line_errors(),
+        _limits(limit),
         tempfile.TemporaryDirectory() as scratch,
         progress_bar("nlp-eval lint") as bar,
     ):

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 
 class NlpEvalError(Exception):
-    """Base class of every error the CLI reports as one line."""
+    """Base class of every error the CLI reports as one line (one line per argument)."""
+
+    def lines(self) -> list[str]:
+        """One line per problem: NlpEvalError("a.toml: V901.params: …", "a.toml: …")."""
+        return [str(arg) for arg in self.args] or [type(self).__name__]
 
 
 class ReadError(NlpEvalError):

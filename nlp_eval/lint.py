@@ -300,6 +300,7 @@ def _cell(table: pd.DataFrame, row: int, field: str, lang: str) -> str:
 def to_text(linted: Linted) -> str:
     """One line per finding: file cell:project:indicator: CODE severity message → suggestion."""
     from nlp_eval.place import words
+    from nlp_eval.safe import terminal
 
     w = words(linted.lang)
     lines = []
@@ -307,7 +308,8 @@ def to_text(linted: Linted) -> str:
         doc, project, where = _place(linted.table, f.row)
         cell = _cell(linted.table, f.row, f.field, linted.lang) or doc
         severity = w.get(str(f.severity), str(f.severity))
-        lines.append(f"{cell}:{project}:{where}: {f.code} {severity} {f.message} → {f.suggestion}")
+        line = f"{cell}:{project}:{where}: {f.code} {severity} {f.message} → {f.suggestion}"
+        lines.append(terminal(line))  # table text holding ESC or a newline stays one plain line
     return "\n".join(lines) + ("\n" if lines else "")
 
 

@@ -351,7 +351,9 @@ def save(model: Model, path: str | Path) -> None:
         "numeric": list(model.numeric),
         "info": model.info,
     }
-    with open(path, "wb") as out:
+    from nlp_eval.output import atomic
+
+    with atomic(path, "wb") as out:
         np.savez_compressed(
             out,
             header=np.frombuffer(

@@ -257,6 +257,7 @@ def prepare_output(out_dir: Path) -> None:
 def write(result: CorpusResult, out_dir: Path, *, parquet: bool = False) -> list[Path]:
     """Write clusters, carryover, measures and terms (CSV, + Parquet) and the charts."""
     from nlp_eval.corpus.charts import charts
+    from nlp_eval.output import atomic
 
     written = []
     try:
@@ -264,10 +265,12 @@ def write(result: CorpusResult, out_dir: Path, *, parquet: bool = False) -> list
         for name in ("clusters", "carryover", "measures", "terms"):
             frame = getattr(result, name)
             path = out_dir / f"{name}.csv"
-            _safe(frame).to_csv(path, index=False, encoding="utf-8-sig")
+            with atomic(path, "w", encoding="utf-8-sig", newline="") as stream:
+                _safe(frame).to_csv(stream, index=False)
             written.append(path)
             if parquet:
-                frame.to_parquet(out_dir / f"{name}.parquet", index=False)
+                with atomic(out_dir / f"{name}.parquet", "wb") as stream:
+                    frame.to_parquet(stream, index=False)
                 written.append(out_dir / f"{name}.parquet")
         written += charts(result.measures, out_dir, by=result.by)
     except OSError as err:

@@ -132,6 +132,9 @@ def charts(measures: pd.DataFrame, out_dir: Path, *, by: str = "year") -> list[P
 def _save(fig, path: Path) -> Path:
     import matplotlib.pyplot as plt
 
-    fig.savefig(path, dpi=110)
+    from nlp_eval.output import atomic
+
+    with atomic(path, "wb") as stream:
+        fig.savefig(stream, dpi=110, format="png")
     plt.close(fig)
     return path

@@ -23,7 +23,8 @@ from typing import IO
 
 import pandas as pd
 
-from nlp_eval.errors import NlpEvalError, ReadError
+from nlp_eval.errors import ReadError
+from nlp_eval.io import limits
 from nlp_eval.io.grids import READERS, read_grids
 from nlp_eval.io.layout import read_grid
 from nlp_eval.io.notes import localize, render, say
@@ -31,6 +32,7 @@ from nlp_eval.io.pdf import PdfGrid
 from nlp_eval.io.rows import Context, Sink, year_of_code
 from nlp_eval.io.tidy import read_tidy, tidy_header
 from nlp_eval.records import COLUMNS, TEXT_COLUMNS
+from nlp_eval.safe import readable, terminal
 
 UNPLACED_COLUMNS = ("file", "sheet", "row", "column", "text", "reason")
 READER_PROBLEM_COLUMNS = ("doc", "kind", "where", "detail")
@@ -224,7 +226,7 @@ def read_files(paths: Iterable[str | Path], *, tidy: bool = False, jobs: int = 1
             skipped.append(value)
             continue
         if kind == "error":
-            problems.append(value)
+            problems.append(terminal(value))  # one line, readable, never a terminal escape
             continue
         files_read += 1
         for sink in value:
@@ -275,7 +277,8 @@ def read_file(
     (default: its stem); with tidy=False a file holding only tidy tables raises SkippedFile.
     """
     try:
-        return _read_file(path, name or path.name, doc or path.stem, tidy)
+        with limits.time_limit(path):
+            return _read_file(path, name or path.name, doc or path.stem, tidy)
     except (ReadError, SkippedFile):
         raise
     except Exception as err:  # a reader bug must cost one file, never the batch or a traceback
@@ -284,6 +287,8 @@ def read_file(
 
 def _read_file(path: Path, name: str, doc: str, tidy_allowed: bool) -> list[Sink]:
     grids = read_grids(path)
+    # a GBK file name from a Windows zip: its characters, not escapes
+    name, doc = readable(name), readable(doc)
     tidy = [g for g in grids if tidy_header(g) is not None]
     if tidy and not tidy_allowed:
         if len(tidy) == len(grids):
@@ -293,7 +298,7 @@ def _read_file(path: Path, name: str, doc: str, tidy_allowed: bool) -> list[Sink
     sinks = []
     doc_ctx = Context()
     for grid in grids:
-        sink = Sink(str(path), name, grid.sheet, doc)
+        sink = Sink(readable(str(path)), name, grid.sheet, doc)
         if grid in tidy:
             read_tidy(grid, sink)
         else:
@@ -321,12 +326,23 @@ def _read_file(path: Path, name: str, doc: str, tidy_allowed: bool) -> list[Sink
     return sinks
 
 
-def write_table(table: pd.DataFrame, fmt: str, out: Path | IO[str], *, safe: bool = False) -> None:
+TABLE_FORMATS = ("csv", "jsonl", "parquet")
+
+
+def write_table(
+    table: pd.DataFrame, fmt: str, out: str | Path | IO[str], *, safe: bool = False
+) -> None:
     """Write the tidy table as csv, jsonl or parquet to a path or a text stream.
 
     The table is data and is written exactly by default; safe=True neutralises csv text cells
     that a spreadsheet would run as a formula (= + - @ …, see nlp_eval.safe) for opening in Excel.
+    A path is written atomically (nlp_eval.output.atomic). parquet is binary: give a path, a
+    binary stream or sys.stdout (its buffer is used); another text stream is a ValueError.
     """
+    from nlp_eval.output import atomic
+
+    if fmt not in TABLE_FORMATS:
+        raise ValueError(f"unknown table format {fmt!r}: use one of {', '.join(TABLE_FORMATS)}")
     if safe and fmt == "csv":
         from nlp_eval.safe import cell
 
@@ -334,17 +350,27 @@ def write_table(table: pd.DataFrame, fmt: str, out: Path | IO[str], *, safe: boo
         for col in table.columns:
             if table[col].dtype == object:
                 table[col] = table[col].map(cell)
-    try:
-        if fmt == "parquet":
-            if not isinstance(out, Path):
-                buf = _io.BytesIO()
-                table.to_parquet(buf, index=False)
-                sys.stdout.buffer.write(buf.getvalue())
-                return
-            table.to_parquet(out, index=False)
-        elif fmt == "jsonl":
-            table.to_json(out, orient="records", lines=True, force_ascii=False)
-        else:
-            table.to_csv(out, index=False)
-    except OSError as err:
-        raise NlpEvalError(f"{out}: cannot write ({err.strerror or err})") from None
+    if isinstance(out, str | Path):
+        binary = fmt == "parquet"
+        options = {} if binary else {"encoding": "utf-8", "newline": ""}
+        with atomic(out, "wb" if binary else "w", **options) as stream:
+            _write_table(table, fmt, stream)
+        return
+    if fmt == "parquet" and isinstance(out, _io.TextIOBase):
+        if out is not sys.stdout:
+            raise ValueError("parquet is binary: give a path or a binary stream, not a text stream")
+        out = sys.stdout.buffer
+    _write_table(table, fmt, out)
+
+
+def _write_table(table: pd.DataFrame, fmt: str, stream: IO) -> None:
+    if fmt == "parquet":
+        buf = _io.BytesIO()  # pyarrow wants a seekable file; stdout is not one
+        table.to_parquet(buf, index=False)
+        stream.write(buf.getvalue())
+    elif fmt == "jsonl":
+        # inf/nan never reach JSON as Infinity/NaN (not JSON): null
+        clean = table.replace([math.inf, -math.inf], math.nan)
+        clean.to_json(stream, orient="records", lines=True, force_ascii=False)
+    else:
+        table.to_csv(stream, index=False)

@@ -21,6 +21,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 from nlp_eval.errors import ReadError
+from nlp_eval.io import limits
 
 _FIXED = re.compile(r"^(#,##)?0(?:\.(0+))?$")
 # parts of a number format that change no digit: padding (_x), fill (*x), escaped or quoted
@@ -92,6 +93,7 @@ def decode(data: bytes, path: Path) -> str:
 def read_delimited(path: Path) -> list[Grid]:
     """A .csv/.tsv/.txt file: encoding detected, delimiter from the suffix or the content."""
     text = decode(path.read_bytes(), path)
+    csv.field_size_limit(limits.current().max_cell_chars)  # Python's default is 131,072
     if path.suffix.lower() == ".tsv":
         delimiter = "\t"
     else:
@@ -208,7 +210,10 @@ def read_xlsx(path: Path) -> list[Grid]:
     try:
         with warnings.catch_warnings():  # "extension not supported" notes are no news to a reader
             warnings.simplefilter("ignore")
-            wb = openpyxl.load_workbook(path, data_only=True)
+            # a file object: openpyxl judges a path by its suffix, and a real xlsx saved
+            # under .xls is an xlsx (read by content, see _reader_for)
+            with path.open("rb") as handle:
+                wb = openpyxl.load_workbook(handle, data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as err:
         raise ReadError(f"{path}: corrupt or truncated workbook ({type(err).__name__})") from None
     except Exception as err:  # openpyxl raises its own InvalidFileException and XML errors
@@ -456,6 +461,7 @@ def read_html(path: Path) -> list[Grid]:
             continue
         if not any(t for row in item for t, _, _ in row):  # type: ignore[attr-defined]
             continue  # a layout table whose cells only held other tables
+        limits.check_spans(path, sum(cs * rs for row in item for _, cs, rs in row))  # type: ignore[attr-defined]
         grid = _html_grid(item, f"table{len(grids) + 1}", len(pending))  # type: ignore[arg-type]
         grid.rows[:0] = [[t] for t in pending]
         pending = []
@@ -557,10 +563,7 @@ def _reader_for(path: Path, suffix: str, head: bytes) -> Callable[[Path], list[G
 
 def read_grids(path: Path) -> list[Grid]:
     """Read a file into grids, or raise ReadError("path: reason")."""
-    if not path.exists():
-        raise ReadError(f"{path}: no such file")
-    if path.is_dir():
-        raise ReadError(f"{path}: is a directory")
+    limits.check_size(path, limits.check_regular_file(path))
     suffix = path.suffix.lower()
     if suffix not in READERS:
         raise ReadError(f"{path}: unsupported file type '{suffix or '(none)'}'")
@@ -574,7 +577,12 @@ def read_grids(path: Path) -> list[Grid]:
     if _is_encrypted_ole(head, path):
         kind = "document" if suffix in (".docx", ".doc", ".wps") else "workbook"
         raise ReadError(f"{path}: password-protected {kind}")
-    grids = _reader_for(path, suffix, head)(path)
+    reader = _reader_for(path, suffix, head)
+    if reader in (read_xlsx, read_docx):
+        limits.check_zip(path, "docx" if reader is read_docx else "xlsx")
+    grids = reader(path)
+    for grid in grids:
+        limits.check_grid(path, grid.sheet, grid.rows, len(grid.merged))
     if not any(any(row) for g in grids for row in g.rows):
         raise ReadError(f"{path}: no table found (no non-empty cell)")
     return grids

@@ -31,7 +31,11 @@ _CODE_YEAR = re.compile(r"^\d{6}(\d{2})\d{8,}$")
 
 
 def number(text: str) -> float:
-    """The number written in a cell ('1,200' -> 1200, '98.98%' -> 98.98), NaN if none."""
+    """The number written in a cell ('1,200' -> 1200, '98.98%' -> 98.98), NaN if none.
+
+    inf, nan and numbers past a float's range (1e400) are no figure of a table: NaN, and the
+    callers keep the cell's text in a note.
+    """
     t = text.strip().replace(",", "").replace("，", "")
     if t.endswith("%"):
         t = t[:-1]
@@ -39,9 +43,10 @@ def number(text: str) -> float:
         if t.endswith(unit):
             t = t[: -len(unit)]
     try:
-        return float(t)
+        value = float(t)
     except ValueError:
         return math.nan
+    return value if math.isfinite(value) else math.nan
 
 
 def is_number(text: str) -> bool:

@@ -84,9 +84,12 @@ def read_tidy(grid: Grid, sink: Sink) -> None:
                     notes.append(f"{name}: {text}")
                 row[name] = value
             elif name == "year":
+                # a year is a whole number of four digits at most; anything else (2021.5, a
+                # 30-digit number) would not fit the column's integer type: kept as text
                 value = number(text)
-                row[name] = int(value) if value == value else None
-                if value != value:
+                fits = value == value and value.is_integer() and 0 < value < 10_000
+                row[name] = int(value) if fits else None
+                if not fits:
                     notes.append(f"year: {text}")
             else:
                 row[name] = text

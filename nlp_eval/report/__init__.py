@@ -210,6 +210,8 @@ def write_report(scores: Scores, fmt: str, out: Path | None, *, explain: str | N
     """Write the report in `fmt` (or, with `explain`, the losses of those projects as text)."""
     import sys
 
+    from nlp_eval.output import atomic
+
     if fmt not in FORMATS:
         raise NlpEvalError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     writer = _writers()[fmt]
@@ -227,7 +229,7 @@ def write_report(scores: Scores, fmt: str, out: Path | None, *, explain: str | N
     encoding = None if binary else "utf-8"
     newline = "" if fmt == "csv" else None  # the csv module writes its own line ends
     try:
-        with open(out, "wb" if binary else "w", encoding=encoding, newline=newline) as stream:
+        with atomic(out, "wb" if binary else "w", encoding=encoding, newline=newline) as stream:
             writer(scores, stream)
     except OSError as err:
         raise NlpEvalError(f"{out}: cannot write: {err.strerror}") from err

@@ -6,7 +6,6 @@ import inspect
 import itertools
 import re
 import string
-import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from dataclasses import field as _field
@@ -136,10 +135,12 @@ def load_rules(*extra: str | Path) -> list[Rule]:
         code: (spec, "rules.toml") for code, spec in lexicon.toml("rules.toml").items()
     }
     for file in extra:
-        try:
-            data = tomllib.loads(Path(file).read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
-            raise RuleError(f"{file}: {err}") from err
+        from nlp_eval.rules import schema
+
+        data = schema.load_file(Path(file))
+        problems = schema.validate(data, str(file), base=Path(file).parent)
+        if problems:
+            raise RuleError(*problems)  # one line per problem, with its key path
         specs.update({code: (spec, str(file)) for code, spec in data.items()})
     rules = []
     for code, (spec, source) in sorted(specs.items()):
@@ -322,10 +323,18 @@ def _render_many(template: str, columns: Mapping[str, Any], n: int) -> list[str]
         if name not in columns or conversion:
             pieces.append(itertools.repeat("{" + name + (":" + spec if spec else "") + "}", n))
         elif spec:
-            pieces.append([format(v, spec) for v in columns[name]])
+            pieces.append([_formatted(v, spec) for v in columns[name]])
         else:
             pieces.append(["" if v is None else str(v) for v in columns[name]])
     return ["".join(p) for p in zip(*pieces, strict=False)] if pieces else [""] * n
+
+
+def _formatted(value: Any, spec: str) -> str:
+    """format(value, spec), or the plain value where the spec does not fit it ({x:.1f} on text)."""
+    try:
+        return format(value, spec)
+    except (ValueError, TypeError):
+        return "" if value is None else str(value)
 
 
 def example_table(example: Any) -> pd.DataFrame:
