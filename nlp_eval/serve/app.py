@@ -119,6 +119,25 @@ class State:
         return result
 
 
+def _float(value: Any) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return None if number != number else number
+
+
+def _number(value: Any) -> str:
+    """A score as shown: one decimal; "" for none, NaN or a value not yet known."""
+    number = _float(value)
+    return "" if number is None else f"{number:.1f}"
+
+
+def _year(value: Any) -> str:
+    number = _float(value)
+    return "" if number is None else str(int(number))
+
+
 def _templates() -> Jinja2Templates:
     import jinja2
 
@@ -128,7 +147,8 @@ def _templates() -> Jinja2Templates:
     templates = Jinja2Templates(env=env)
     templates.env.globals["LABELS"] = LABELS
     templates.env.globals["words"] = words("zh")
-    templates.env.filters["num"] = lambda v: "" if v is None or v != v else f"{v:.1f}"
+    templates.env.filters["num"] = _number
+    templates.env.filters["year"] = _year
     templates.env.filters["when"] = lambda t: time.strftime("%Y-%m-%d %H:%M", time.localtime(t))
     return templates
 
@@ -293,7 +313,7 @@ def _overview(result: runs.RunResult, judged: list[review.Judged], params: Any) 
     if filters["unit"]:
         chosen = chosen[chosen["unit"] == filters["unit"]]
     if filters["year"]:
-        chosen = chosen[chosen["year"].astype(str) == filters["year"]]
+        chosen = chosen[chosen["year"].map(_year) == filters["year"]]
     if filters["label"] in LABELS:
         chosen = chosen[chosen[filters["label"]] > 0]
     if filters["code"] or filters["severity"]:
@@ -323,7 +343,7 @@ def _overview(result: runs.RunResult, judged: list[review.Judged], params: Any) 
         "grades": {g: int(grades.get(g, 0)) for g in ("优", "良", "中", "差")},
         "labels": {label: int(scored[label].sum()) for label in LABELS},
         "units": sorted(u for u in projects["unit"].unique() if u),
-        "years": sorted({str(y) for y in projects["year"].dropna().astype(int)}),
+        "years": sorted({y for y in projects["year"].map(_year) if y}),
         "codes": sorted(codes.items()),
         "reader_problems": result.reader_problems.to_dict("records"),
         "problems": scores.problems,
