@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path, PurePosixPath
 from typing import Any
-from urllib.parse import urlencode
+from urllib.parse import parse_qs, urlencode
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -212,7 +212,9 @@ class Guard(BaseHTTPMiddleware):
             if not given and request.headers.get("content-type", "").startswith(
                 "application/x-www-form-urlencoded"
             ):
-                given = str((await request.form()).get("csrf", ""))
+                # the body, not request.form(): the route reads the form again after us
+                fields = parse_qs((await request.body()).decode("utf-8", "replace"))
+                given = fields.get("csrf", [""])[0]
             if not given or not secrets.compare_digest(given, settings.csrf):
                 return PlainTextResponse(
                     "页面已过期或请求来源不明，请刷新页面再试 / CSRF token missing or stale: reload",

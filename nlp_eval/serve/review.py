@@ -164,7 +164,7 @@ def review_table(scores: Scores, store: Store) -> pd.DataFrame:
     for index, pair in enumerate(records):
         if index not in seen_rows and notes.get(note_key(pair)):
             rows.append(_review_row(pair, notes) | {"cell": _text(pair.get("source"))})
-    return pd.DataFrame(rows, columns=list(REVIEW_COLUMNS)).fillna("")
+    return pd.DataFrame(rows, columns=list(REVIEW_COLUMNS)).astype(object).fillna("")
 
 
 def _review_row(pair: dict[str, Any], notes: dict[str, str]) -> dict[str, Any]:
