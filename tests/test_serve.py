@@ -61,6 +61,8 @@ def run_files(client, config, files) -> str:
     response = upload(client, config, files)
     assert response.status_code == 303, response.text
     location = response.headers["location"]
+    assert client.get("/").status_code == 200  # the run list, with this run not finished
+    assert client.get(location).status_code == 200  # its progress page
     assert wait(client, location)["status"] == "done"
     return location
 

@@ -121,6 +121,10 @@ class State:
 
 
 def _float(value: Any) -> float | None:
+    import jinja2
+
+    if isinstance(value, jinja2.Undefined):  # totals of a run not finished yet
+        return None
     try:
         number = float(value)
     except (TypeError, ValueError):
