@@ -135,6 +135,9 @@ def score(
     ] = None,
     model: Annotated[Path | None, typer.Option(help="Classifier model (default: shipped).")] = None,
     lang: Annotated[Lang, typer.Option("--lang")] = Lang.zh,
+    suppress: Annotated[
+        Path | None, typer.Option(help="CSV/TSV of project, indicator, code, reason to silence.")
+    ] = None,
 ) -> None:
     """Score projects, documents and units (0-100, 优/良/中/差) and write a report."""
     from nlp_eval.report import write_report
@@ -142,7 +145,7 @@ def score(
     from nlp_eval.score import STAGES, run
 
     with _one_line_errors(), progress(STAGES, show=len(files) > 1 or files[0].is_dir()) as step:
-        scores = run(files, model=model, lang=lang.value, step=step)
+        scores = run(files, model=model, lang=lang.value, step=step, suppressions=suppress)
         step("write")
         write_report(scores, fmt.value, out, explain=explain)
     for problem in scores.problems:

@@ -390,8 +390,12 @@ def run(
     model: str | Path | None = None,
     lang: str = "zh",
     step: Callable[[str], None] | None = None,
+    suppressions: str | Path | None = None,
 ) -> Scores:
-    """Read, lint and score files and directories; unreadable files become `problems`."""
+    """Read, lint and score files and directories; unreadable files become `problems`.
+
+    Suppressed findings (a `lint --suppress` file) cost no points.
+    """
     from nlp_eval.io import read_files
     from nlp_eval.lint import lint
 
@@ -401,7 +405,7 @@ def run(
     if result.table.empty:
         raise ReadError("; ".join(result.problems) or "no self-evaluation table found")
     step("lint")
-    linted = lint(result.table, model=model, lang=lang)
+    linted = lint(result.table, model=model, lang=lang, suppressions=suppressions)
     step("score")
     scores = score(linted.table, linted.findings, lang=lang)
     return replace(scores, problems=list(result.problems))

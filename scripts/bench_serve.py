@@ -85,25 +85,28 @@ class Server:
         self.process.wait(timeout=30)
 
 
+PAGES = ("run list", "overview", "project", "status")
+
+
 def sample(server: Server, urls: list[str], until: threading.Event | None, rounds: int = 10):
-    """Latencies (s) of GET urls, round after round, until the event is set (or `rounds`)."""
-    timings: list[float] = []
+    """Latencies (s) of GET urls per url, round after round, until the event is set (or `rounds`)."""
+    timings: dict[str, list[float]] = {url: [] for url in urls}
     count = 0
     with httpx.Client(base_url=server.base, timeout=120) as client:
         while (until is None and count < rounds) or (until is not None and not until.is_set()):
             for url in urls:
                 start = time.perf_counter()
                 client.get(url)
-                timings.append(time.perf_counter() - start)
+                timings[url].append(time.perf_counter() - start)
             count += 1
             time.sleep(0.1)
     return timings
 
 
-def during(server: Server, urls: list[str], start_runs) -> tuple[list[float], float, list[str]]:
+def during(server: Server, urls: list[str], start_runs) -> tuple[dict, float, list[str]]:
     """Start runs, sample latencies until they all finish; (latencies, run time, run urls)."""
     done = threading.Event()
-    result: dict[str, list[float]] = {}
+    result: dict[str, dict] = {}
     sampler = threading.Thread(target=lambda: result.setdefault("t", sample(server, urls, done)))
     sampler.start()
     start = time.perf_counter()
@@ -116,11 +119,15 @@ def during(server: Server, urls: list[str], start_runs) -> tuple[list[float], fl
     return result["t"], took, runs
 
 
-def line(name: str, timings: list[float], baseline: float) -> str:
-    median = statistics.median(timings)
-    p95 = sorted(timings)[max(0, int(len(timings) * 0.95) - 1)]
-    return (f"{name:<34} median {median * 1000:7.1f} ms  p95 {p95 * 1000:7.1f} ms  "
-            f"max {max(timings) * 1000:7.1f} ms  ratio {median / baseline:5.2f}x  (n={len(timings)})")  # fmt: skip
+def line(name: str, timings: dict[str, list[float]], baseline: dict[str, float]) -> str:
+    """Median ms of each page, its ratio to the idle median, and the worst request."""
+    parts = []
+    for page, (url, values) in zip(PAGES, timings.items(), strict=True):
+        median = statistics.median(values)
+        parts.append(f"{page} {median * 1000:.0f} ms ({median / baseline[url]:.1f}x)")
+    worst = max(v for values in timings.values() for v in values)
+    count = sum(len(v) for v in timings.values())
+    return f"{name:<30} " + ", ".join(parts) + f"; max {worst * 1000:.0f} ms (n={count})"
 
 
 def main(n: int) -> None:
@@ -140,7 +147,7 @@ def main(n: int) -> None:
             urls = ["/", seed_run, f"{seed_run}/projects/1", f"{seed_run}/status"]
             sample(server, urls, None, rounds=2)  # warm the cache
             idle = sample(server, urls, None, rounds=10)
-            base = statistics.median(idle)
+            base = {url: statistics.median(values) for url, values in idle.items()}
             print(line("idle (baseline)", idle, base))
             one, took, _ = during(server, urls, lambda: [server.upload([SEED])])
             print(line("during one seed run", one, base) + f"  run {took:.1f} s")
@@ -164,7 +171,7 @@ def main(n: int) -> None:
             start = time.perf_counter()
             page = server.client.get(runs[0])
             first = time.perf_counter() - start
-            again = sample(server, [runs[0]], None, rounds=5)
+            again = sample(server, [runs[0]], None, rounds=5)[runs[0]]
             projects = re.search(r"显示 \d+ / (\d+) 个项目", page.text)
             print(f"{n}-table run: {status['status']}, "
                   f"{projects.group(1) if projects else '?'} projects; overview first load "

@@ -21,6 +21,7 @@ from openpyxl import load_workbook  # noqa: E402
 from starlette.testclient import TestClient  # noqa: E402
 
 from nlp_eval.lint import lint_files  # noqa: E402
+from nlp_eval.score import run as score_run  # noqa: E402
 from nlp_eval.serve import db as review_db  # noqa: E402
 from nlp_eval.serve import review  # noqa: E402
 from nlp_eval.serve.app import Settings, create_app  # noqa: E402
@@ -250,6 +251,12 @@ def test_decisions_round_trip_to_lint_suppress(tmp_path):
     )  # fmt: skip
     assert cli.returncode in (0, 1), cli.stderr
     assert len(cli.stdout.splitlines()) == len(after.findings)
+    # score --suppress reads the same file: the dismissed findings explain no lost points
+    plain = score_run([SEED])
+    quiet = score_run([SEED], suppressions=path)
+    explained = set(zip(plain.losses["row"], plain.losses["code"], strict=True))
+    assert dismissed & explained
+    assert not dismissed & set(zip(quiet.losses["row"], quiet.losses["code"], strict=True))
 
 
 def test_decisions_survive_restart_and_reattach_on_rerun(tmp_path):

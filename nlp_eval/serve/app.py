@@ -109,6 +109,12 @@ class State:
         record = json.loads((self.folder(run_id) / "inputs.json").read_text("utf-8"))
         return [runs.Input(**r) for r in record]
 
+    def judged_of(self, run_id: str) -> list[review.Judged]:
+        """The run's findings with their keys (computed once per run)."""
+        if run_id not in self.judged:
+            self.judged[run_id] = review.judged(self.result(run_id).scores)
+        return self.judged[run_id]
+
     def result(self, run_id: str) -> runs.RunResult:
         if run_id in self.cache:
             self.cache.move_to_end(run_id)
@@ -116,7 +122,8 @@ class State:
         result = runs.load(self.folder(run_id))
         self.cache[run_id] = result
         while len(self.cache) > CACHED_RUNS:
-            self.cache.popitem(last=False)
+            evicted, _ = self.cache.popitem(last=False)
+            self.judged.pop(evicted, None)
         return result
 
 
@@ -306,7 +313,7 @@ async def status(request: Request) -> Response:
                          "total": run.total, "error": run.error})  # fmt: skip
 
 
-def _overview(result: runs.RunResult, judged: list[review.Judged], params: Any) -> dict[str, Any]:
+def _overview(result: runs.RunResult, params: Any) -> dict[str, Any]:
     """The overview's numbers and its filtered project list."""
     scores = result.scores
     projects = scores.projects
@@ -367,12 +374,9 @@ async def run_page(request: Request) -> Response:
     if run.status != "done":
         return _page(request, "progress.html", {"run": run})
     result = await asyncio.to_thread(state.result, run_id)
-    overview = await asyncio.to_thread(
-        _overview, result, state.judged.get(run_id, []), request.query_params
-    )
+    overview = await asyncio.to_thread(_overview, result, request.query_params)
     decisions = state.store.decisions()
-    judged = state.judged.get(run_id) or review.judged(result.scores)
-    state.judged[run_id] = judged
+    judged = await asyncio.to_thread(state.judged_of, run_id)
     decided = {"confirm": 0, "dismiss": 0}
     for j in judged:
         d = decisions.get(j.key, {}).get("decision")
@@ -389,8 +393,9 @@ async def project_page(request: Request) -> Response:
     if run is None or run.status != "done":
         return _error(request, 404, "no such run (or it is not finished)")
     result = await asyncio.to_thread(state.result, run_id)
+    judged = await asyncio.to_thread(state.judged_of, run_id)
     view = await asyncio.to_thread(
-        review.project_page, result.scores, request.path_params["rank"], state.store
+        review.project_page, result.scores, request.path_params["rank"], state.store, judged
     )
     if view is None:
         return _error(request, 404, "no such project")
@@ -405,14 +410,12 @@ async def decide(request: Request) -> Response:
     if run is None or run.status != "done":
         return _error(request, 404, "no such run (or it is not finished)")
     form = await request.form()
-    result = await asyncio.to_thread(state.result, run_id)
     try:
         index = int(str(form.get("finding", "")))
         rank = int(str(form.get("rank", "")))
     except ValueError:
         return _error(request, 400, "bad form")
-    judged = state.judged.get(run_id) or review.judged(result.scores)
-    state.judged[run_id] = judged
+    judged = await asyncio.to_thread(state.judged_of, run_id)
     if not 0 <= index < len(judged):
         return _error(request, 400, "no such finding")
     decision = str(form.get("decision", ""))

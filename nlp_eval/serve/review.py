@@ -90,7 +90,9 @@ def project_scores(scores: Scores, doc: str, project: str) -> Scores:
     )
 
 
-def project_page(scores: Scores, rank: int, store: Store) -> dict[str, Any] | None:
+def project_page(
+    scores: Scores, rank: int, store: Store, all_judged: list[Judged] | None = None
+) -> dict[str, Any] | None:
     """One project's view (report.project_views) with each finding's review state and key."""
     chosen = scores.projects[scores.projects["rank"] == rank]
     if chosen.empty:
@@ -98,7 +100,7 @@ def project_page(scores: Scores, rank: int, store: Store) -> dict[str, Any] | No
     doc, project = chosen.iloc[0]["doc"], chosen.iloc[0]["project"]
     part = project_scores(scores, doc, project)
     view = project_views(part)[0]
-    all_judged = judged(scores)
+    all_judged = judged(scores) if all_judged is None else all_judged
     by_row: dict[int, list[Judged]] = defaultdict(list)
     rows = {p["row"] for p in view["pair_list"]}
     for j in all_judged:
