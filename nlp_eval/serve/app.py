@@ -62,6 +62,7 @@ SECURITY_HEADERS = {
 }
 SEVERITIES = ("error", "warning", "info")
 PAGE_ROWS = 500  # projects listed on one overview page
+PROBLEM_ROWS = 300  # reader problems listed on it
 RUN_ID = re.compile(r"\d{8}-\d{6}-[0-9a-f]{6}")
 
 
@@ -84,7 +85,7 @@ class State:
         self.settings = settings
         self.store = Store(settings.db)
         self.cache: OrderedDict[str, runs.RunResult] = OrderedDict()
-        self.judged: dict[str, list[review.Judged]] = {}
+        self.indexes: dict[str, RunIndex] = {}
         for run in self.store.interrupted():
             self.store.finish(run.id, error="interrupted: the server stopped during the run")
 
@@ -109,11 +110,10 @@ class State:
         record = json.loads((self.folder(run_id) / "inputs.json").read_text("utf-8"))
         return [runs.Input(**r) for r in record]
 
-    def judged_of(self, run_id: str) -> list[review.Judged]:
-        """The run's findings with their keys (computed once per run)."""
-        if run_id not in self.judged:
-            self.judged[run_id] = review.judged(self.result(run_id).scores)
-        return self.judged[run_id]
+    def index(self, run_id: str) -> RunIndex:
+        if run_id not in self.indexes:
+            self.indexes[run_id] = RunIndex.of(self.result(run_id))
+        return self.indexes[run_id]
 
     def result(self, run_id: str) -> runs.RunResult:
         if run_id in self.cache:
@@ -123,7 +123,7 @@ class State:
         self.cache[run_id] = result
         while len(self.cache) > CACHED_RUNS:
             evicted, _ = self.cache.popitem(last=False)
-            self.judged.pop(evicted, None)
+            self.indexes.pop(evicted, None)
         return result
 
 
@@ -313,42 +313,58 @@ async def status(request: Request) -> Response:
                          "total": run.total, "error": run.error})  # fmt: skip
 
 
-def _overview(result: runs.RunResult, params: Any) -> dict[str, Any]:
+@dataclass(frozen=True)
+class RunIndex:
+    """What the pages look up in a run again and again, computed once per loaded run."""
+
+    judged: list[review.Judged]  # every finding with its review key
+    doc_project: list[tuple[str, str]]  # per pair
+    search: list[str]  # per pair: its project, document, unit and texts, lower case
+    codes: list[tuple[str, int]]  # finding codes and their counts
+
+    @classmethod
+    def of(cls, result: runs.RunResult) -> RunIndex:
+        pairs = result.scores.pairs
+        columns = ("project", "doc", "unit", "indicator", "target", "completion")
+        texts = [pairs[c].astype(str).tolist() for c in columns]
+        codes: dict[str, int] = {}
+        for f in result.scores.findings:
+            codes[f.code] = codes.get(f.code, 0) + 1
+        return cls(
+            judged=review.judged(result.scores),
+            doc_project=list(zip(texts[1], texts[0], strict=True)),
+            search=[" ".join(parts).lower() for parts in zip(*texts, strict=True)],
+            codes=sorted(codes.items()),
+        )
+
+
+def _overview(result: runs.RunResult, index: RunIndex, params: Any) -> dict[str, Any]:
     """The overview's numbers and its filtered project list."""
     scores = result.scores
     projects = scores.projects
     scored = projects[projects["score"].notna()]
-    findings = scores.findings
-    pairs = scores.pairs
     chosen = projects
     filters = {k: params.get(k, "").strip() for k in ("unit", "year", "label", "code", "severity",
                                                          "q")}  # fmt: skip
-    doc_project = list(zip(pairs["doc"].tolist(), pairs["project"].tolist(), strict=True))
     if filters["unit"]:
         chosen = chosen[chosen["unit"] == filters["unit"]]
     if filters["year"]:
         chosen = chosen[chosen["year"].map(_year) == filters["year"]]
     if filters["label"] in LABELS:
         chosen = chosen[chosen[filters["label"]] > 0]
+    hits: list[set[tuple[str, str]]] = []
     if filters["code"] or filters["severity"]:
-        hit = {doc_project[f.row] for f in findings
-               if (not filters["code"] or f.code.startswith(filters["code"].upper()))
-               and (not filters["severity"] or str(f.severity) == filters["severity"])}  # fmt: skip
-        chosen = chosen[
-            [(d, p) in hit for d, p in zip(chosen["doc"], chosen["project"], strict=True)]
-        ]
+        code, severity = filters["code"].upper(), filters["severity"]
+        hits.append({index.doc_project[f.row] for f in scores.findings
+                     if f.code.startswith(code) and (not severity or f.severity == severity)})  # fmt: skip
     if filters["q"]:
         needle = filters["q"].lower()
-        texts = (pairs["project"] + " " + pairs["doc"] + " " + pairs["unit"] + " "
-                 + pairs["indicator"] + " " + pairs["target"] + " " + pairs["completion"])  # fmt: skip
-        hit = {doc_project[i] for i, t in enumerate(texts.str.lower().tolist()) if needle in t}
-        chosen = chosen[
-            [(d, p) in hit for d, p in zip(chosen["doc"], chosen["project"], strict=True)]
-        ]
+        hits.append({index.doc_project[i] for i, t in enumerate(index.search) if needle in t})
+    for hit in hits:
+        keep = [(d, p) in hit for d, p in zip(chosen["doc"], chosen["project"], strict=True)]
+        chosen = chosen[keep]
     grades = scored["grade"].value_counts()
-    codes: dict[str, int] = {}
-    for f in findings:
-        codes[f.code] = codes.get(f.code, 0) + 1
+    problems = result.reader_problems
     return {
         "projects": chosen.head(PAGE_ROWS).to_dict("records"),
         "shown": len(chosen),
@@ -358,10 +374,10 @@ def _overview(result: runs.RunResult, params: Any) -> dict[str, Any]:
         "labels": {label: int(scored[label].sum()) for label in LABELS},
         "units": sorted(u for u in projects["unit"].unique() if u),
         "years": sorted({y for y in projects["year"].map(_year) if y}),
-        "codes": sorted(codes.items()),
-        "reader_problems": result.reader_problems.to_dict("records"),
+        "codes": index.codes,
+        "reader_problems": problems.head(PROBLEM_ROWS).to_dict("records"),
+        "reader_problem_count": len(problems),
         "problems": scores.problems,
-        "documents": scores.documents.to_dict("records"),
     }
 
 
@@ -374,9 +390,10 @@ async def run_page(request: Request) -> Response:
     if run.status != "done":
         return _page(request, "progress.html", {"run": run})
     result = await asyncio.to_thread(state.result, run_id)
-    overview = await asyncio.to_thread(_overview, result, request.query_params)
+    index = await asyncio.to_thread(state.index, run_id)
+    overview = await asyncio.to_thread(_overview, result, index, request.query_params)
     decisions = state.store.decisions()
-    judged = await asyncio.to_thread(state.judged_of, run_id)
+    judged = index.judged
     decided = {"confirm": 0, "dismiss": 0}
     for j in judged:
         d = decisions.get(j.key, {}).get("decision")
@@ -393,7 +410,7 @@ async def project_page(request: Request) -> Response:
     if run is None or run.status != "done":
         return _error(request, 404, "no such run (or it is not finished)")
     result = await asyncio.to_thread(state.result, run_id)
-    judged = await asyncio.to_thread(state.judged_of, run_id)
+    judged = (await asyncio.to_thread(state.index, run_id)).judged
     view = await asyncio.to_thread(
         review.project_page, result.scores, request.path_params["rank"], state.store, judged
     )
@@ -415,7 +432,7 @@ async def decide(request: Request) -> Response:
         rank = int(str(form.get("rank", "")))
     except ValueError:
         return _error(request, 400, "bad form")
-    judged = await asyncio.to_thread(state.judged_of, run_id)
+    judged = (await asyncio.to_thread(state.index, run_id)).judged
     if not 0 <= index < len(judged):
         return _error(request, 400, "no such finding")
     decision = str(form.get("decision", ""))
