@@ -80,4 +80,15 @@ def serve(
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning")
     finally:
-        executor.shutdown(wait=False, cancel_futures=True)
+        _stop_workers(executor)
+
+
+def _stop_workers(executor: ProcessPoolExecutor) -> None:
+    """Stop now, not after the runs going on (they are marked interrupted at the next start)."""
+    if hasattr(executor, "terminate_workers"):  # Python 3.14
+        executor.terminate_workers()
+        return
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()

@@ -42,7 +42,7 @@ from nlp_eval.io.grids import READERS
 from nlp_eval.records import LABELS
 from nlp_eval.report import words
 from nlp_eval.serve import review, runs
-from nlp_eval.serve.db import DECISIONS, Store
+from nlp_eval.serve.db import DECISIONS, Run, Store
 
 DEFAULT_MAX_UPLOAD = 200 * 1024 * 1024  # bytes of one upload (all its files)
 MAX_FILES = 2000  # files of one upload: a folder of 500 tables fits
@@ -63,6 +63,7 @@ SECURITY_HEADERS = {
 SEVERITIES = ("error", "warning", "info")
 PAGE_ROWS = 500  # projects listed on one overview page
 PROBLEM_ROWS = 300  # reader problems listed on it
+NOT_FINISHED = "no such run (or it is not finished)"
 RUN_ID = re.compile(r"\d{8}-\d{6}-[0-9a-f]{6}")
 
 
@@ -403,12 +404,27 @@ async def run_page(request: Request) -> Response:
                                        "severities": SEVERITIES})  # fmt: skip
 
 
+def _done_run(request: Request) -> Run | None:
+    """The run the path names, when it exists and has finished."""
+    run = _state(request).store.run(request.path_params["run_id"])
+    return run if run is not None and run.status == "done" else None
+
+
+async def _numbers(request: Request, *names: str) -> tuple[Any, list[int]] | None:
+    """The posted form and its integer fields, None when one is not an integer."""
+    form = await request.form()
+    try:
+        return form, [int(str(form.get(name, ""))) for name in names]
+    except ValueError:
+        return None
+
+
 async def project_page(request: Request) -> Response:
     state = _state(request)
     run_id = request.path_params["run_id"]
-    run = state.store.run(run_id)
-    if run is None or run.status != "done":
-        return _error(request, 404, "no such run (or it is not finished)")
+    run = _done_run(request)
+    if run is None:
+        return _error(request, 404, NOT_FINISHED)
     result = await asyncio.to_thread(state.result, run_id)
     judged = (await asyncio.to_thread(state.index, run_id)).judged
     view = await asyncio.to_thread(
@@ -423,15 +439,12 @@ async def project_page(request: Request) -> Response:
 async def decide(request: Request) -> Response:
     state = _state(request)
     run_id = request.path_params["run_id"]
-    run = state.store.run(run_id)
-    if run is None or run.status != "done":
-        return _error(request, 404, "no such run (or it is not finished)")
-    form = await request.form()
-    try:
-        index = int(str(form.get("finding", "")))
-        rank = int(str(form.get("rank", "")))
-    except ValueError:
+    if _done_run(request) is None:
+        return _error(request, 404, NOT_FINISHED)
+    posted = await _numbers(request, "finding", "rank")
+    if posted is None:
         return _error(request, 400, "bad form")
+    form, (index, rank) = posted
     judged = (await asyncio.to_thread(state.index, run_id)).judged
     if not 0 <= index < len(judged):
         return _error(request, 400, "no such finding")
@@ -451,16 +464,13 @@ async def decide(request: Request) -> Response:
 async def note(request: Request) -> Response:
     state = _state(request)
     run_id = request.path_params["run_id"]
-    run = state.store.run(run_id)
-    if run is None or run.status != "done":
-        return _error(request, 404, "no such run (or it is not finished)")
-    form = await request.form()
-    result = await asyncio.to_thread(state.result, run_id)
-    try:
-        row = int(str(form.get("row", "")))
-        rank = int(str(form.get("rank", "")))
-    except ValueError:
+    if _done_run(request) is None:
+        return _error(request, 404, NOT_FINISHED)
+    posted = await _numbers(request, "row", "rank")
+    if posted is None:
         return _error(request, 400, "bad form")
+    form, (row, rank) = posted
+    result = await asyncio.to_thread(state.result, run_id)
     pairs = result.scores.pairs
     if not 0 <= row < len(pairs):
         return _error(request, 400, "no such pair")
@@ -485,14 +495,13 @@ async def export(request: Request) -> Response:
     state = _state(request)
     run_id = request.path_params["run_id"]
     fmt = request.path_params["fmt"]
-    run = state.store.run(run_id)
-    if run is None or run.status != "done" or fmt not in EXPORTS:
+    if _done_run(request) is None or fmt not in EXPORTS:
         return _error(request, 404, "no such export")
     media, writer = EXPORTS[fmt]
     result = await asyncio.to_thread(state.result, run_id)
     body = await asyncio.to_thread(writer, result.scores, state.store)
-    if isinstance(body, str) and fmt.endswith("csv"):
-        body = "\ufeff" + body if fmt == "csv" else body  # Excel reads UTF-8 with a BOM
+    if fmt == "csv":
+        body = "\ufeff" + body  # Excel reads UTF-8 with a BOM
     name = f"nlp-eval-{run_id}.{fmt}"
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     return Response(body, media_type=media, headers=headers)
