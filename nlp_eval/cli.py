@@ -491,3 +491,31 @@ def evaluate(
 
     with _one_line_errors():
         typer.echo(evaluate_files(labels, model=False if rules_only else model))
+
+
+# ---------------------------------------------------------------- serve (issue 15)
+
+
+@app.command()
+def serve(
+    paths: Annotated[
+        list[Path] | None, typer.Argument(help="Tables or directories to run at start.")
+    ] = None,
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8765,
+    host: Annotated[
+        str, typer.Option(help="Address to listen on; beyond loopback a token is required.")
+    ] = "127.0.0.1",
+    db: Annotated[
+        Path | None, typer.Option(help="Review database (SQLite; default: in the data folder).")
+    ] = None,
+    data: Annotated[
+        Path | None, typer.Option(help="Data folder for uploads and runs (~/.nlp-eval/serve).")
+    ] = None,
+    max_upload: Annotated[int, typer.Option(help="Upload size limit in MB.")] = 200,
+) -> None:
+    """A local review page: upload tables, review findings, export decisions (extra `serve`)."""
+    from nlp_eval.serve import serve as run_server  # the web stack loads only here
+
+    with _one_line_errors():
+        run_server(paths or [], host=host, port=port, db=db, data=data,
+                   max_upload_mb=max_upload, echo=typer.echo)  # fmt: skip

@@ -407,6 +407,7 @@ def run(
     """Read, lint and score files and directories; unreadable files become `problems`.
 
     select/ignore/suppressions/extra_rules filter and extend the findings as in `lint`.
+    Suppressed findings (a `lint --suppress` file) cost no points.
     """
     from nlp_eval import provenance
     from nlp_eval.io import read_files

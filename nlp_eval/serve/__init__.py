@@ -1,0 +1,94 @@
+"""`nlp-eval serve`: a local review site for runs, findings and decisions (extra `serve`).
+
+Runs are read, linted and scored in worker processes; decisions and notes are kept in SQLite
+(db.py) and flow back to the command line as a `lint --suppress` file (review.py).
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import multiprocessing
+import secrets
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+WORKERS = 2  # runs at once; more would only share the same cores
+NEEDS = ("starlette", "uvicorn", "jinja2", "python_multipart")  # the extra `serve`
+
+
+def missing() -> list[str]:
+    """Modules of the `serve` extra that are not installed."""
+    from importlib.util import find_spec
+
+    return [name for name in NEEDS if find_spec(name) is None]
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def serve(
+    paths: Sequence[Path] = (),
+    *,
+    host: str = "127.0.0.1",
+    port: int = 8765,
+    db: Path | None = None,
+    data: Path | None = None,
+    max_upload_mb: int = 200,
+    echo: object = print,
+) -> None:
+    """Start the site (blocking); runs the given paths first. A non-loopback host needs a token."""
+    if missing():
+        from nlp_eval.errors import NlpEvalError
+
+        raise NlpEvalError(f"serve needs {', '.join(missing())}: pip install 'nlp-eval[serve]'")
+    import uvicorn
+
+    from nlp_eval.io import _expand
+    from nlp_eval.serve.app import Settings, create_app
+    from nlp_eval.serve.runs import Input
+
+    data = data or Path.home() / ".nlp-eval" / "serve"
+    data.mkdir(parents=True, exist_ok=True)
+    token = None if is_loopback(host) else secrets.token_urlsafe(24)
+    # spawn: a clean interpreter per worker, never a fork of the server's threads
+    executor = ProcessPoolExecutor(WORKERS, mp_context=multiprocessing.get_context("spawn"))
+    settings = Settings(
+        data=data,
+        db=db or data / "review.sqlite",
+        executor=executor,
+        token=token,
+        max_upload=max_upload_mb * 2**20,
+    )
+    app = create_app(settings)
+    files = _expand(paths)
+    if files:
+        state = app.state.serve
+        run_id = state.start([Input(str(f), str(f)) for f in files], [str(f) for f in files])
+        echo(f"run {run_id}: {len(files)} files")
+    shown = f"[{host}]" if ":" in host else host
+    address = f"http://{shown}:{port}/" + (f"?token={token}" if token else "")
+    echo(f"nlp-eval serve: {address}  (data: {data}; Ctrl+C stops)")
+    if token:
+        echo("listening beyond this machine: every request must carry the token above")
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="warning")
+    finally:
+        _stop_workers(executor)
+
+
+def _stop_workers(executor: ProcessPoolExecutor) -> None:
+    """Stop now, not after the runs going on (they are marked interrupted at the next start)."""
+    if hasattr(executor, "terminate_workers"):  # Python 3.14
+        executor.terminate_workers()
+        return
+    processes = list((getattr(executor, "_processes", None) or {}).values())
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        process.terminate()
