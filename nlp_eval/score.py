@@ -390,18 +390,22 @@ def run(
     model: str | Path | None = None,
     lang: str = "zh",
     step: Callable[[str], None] | None = None,
+    client: Any = None,
 ) -> Scores:
-    """Read, lint and score files and directories; unreadable files become `problems`."""
+    """Read, lint and score files and directories; unreadable files become `problems`.
+
+    With a Dask client, files are read and pairs linted on its workers (nlp_eval.engine).
+    """
     from nlp_eval.io import read_files
-    from nlp_eval.lint import lint
+    from nlp_eval.parallel import lint_parallel
 
     step = step or (lambda _name: None)
     step("read")
-    result = read_files(paths)
+    result = read_files(paths, client=client)
     if result.table.empty:
         raise ReadError("; ".join(result.problems) or "no self-evaluation table found")
     step("lint")
-    linted = lint(result.table, model=model, lang=lang)
+    linted = lint_parallel(result.table, jobs=1, client=client, model=model, lang=lang)
     step("score")
     scores = score(linted.table, linted.findings, lang=lang)
     return replace(scores, problems=list(result.problems))

@@ -18,7 +18,7 @@ import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import pandas as pd
 
@@ -116,10 +116,11 @@ def read(path: str | Path) -> pd.DataFrame:
     return result.table
 
 
-def read_files(paths: Iterable[str | Path], *, jobs: int = 1) -> ReadResult:
+def read_files(paths: Iterable[str | Path], *, jobs: int = 1, client: Any = None) -> ReadResult:
     """Read every file (directories recursively); bad files become problems, not exceptions.
 
-    jobs > 1 reads the files in that many processes (nlp_eval.parallel); same result.
+    jobs > 1 reads the files in that many processes, a Dask client on its workers
+    (nlp_eval.parallel); the result is the same.
     """
     from nlp_eval.parallel import read_each
 
@@ -129,7 +130,7 @@ def read_files(paths: Iterable[str | Path], *, jobs: int = 1) -> ReadResult:
     problems: list[str] = []
     files_read = 0
     extra_columns: dict[str, None] = {}  # ordered set: first seen, first placed
-    for sinks in read_each(_expand(paths), jobs):
+    for sinks in read_each(_expand(paths), jobs, client):
         if isinstance(sinks, str):  # the file's ReadError
             problems.append(sinks)
             continue
