@@ -179,6 +179,36 @@ class Lang(StrEnum):
     en = "en"
 
 
+class Engine(StrEnum):
+    local = "local"
+    dask = "dask"
+
+
+EngineOption = Annotated[
+    Engine, typer.Option("--engine", help="local processes, or a Dask cluster (nlp-eval[dask]).")
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler", metavar="ADDRESS", help="Dask scheduler (default: a LocalCluster)."
+    ),
+]
+
+
+@contextmanager
+def _engine(engine: Engine, scheduler: str | None) -> Iterator[object | None]:
+    """None for the local engine, else a Dask client (nlp_eval.engine)."""
+    if engine is Engine.local:
+        if scheduler:
+            raise NlpEvalError("--scheduler needs --engine dask")
+        yield None
+        return
+    from nlp_eval.engine import dask_client
+
+    with dask_client(scheduler) as client:
+        yield client
+
+
 class TableFormat(StrEnum):
     csv = "csv"
     jsonl = "jsonl"
@@ -314,6 +344,8 @@ def score(
     lang: Annotated[Lang, typer.Option("--lang")] = Lang.zh,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No summary line.")] = False,
     limit: LimitOption = None,
+    engine: EngineOption = Engine.local,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Score projects, documents and units (0-100, 优/良/中/差) and write a report."""
     from nlp_eval.lint import Linted, failing, summary_line
@@ -325,11 +357,12 @@ def score(
     with (
         _one_line_errors(),
         _limits(limit),
+        _engine(engine, scheduler) as client,
         progress(STAGES, show=len(files) > 1 or files[0].is_dir()) as step,
     ):
         scores = run(
             files, model=model, lang=lang.value, step=step, select=select or (),
-            ignore=ignore or (), suppressions=suppress, extra_rules=extra or (),
+            ignore=ignore or (), suppressions=suppress, extra_rules=extra or (), client=client,
         )  # fmt: skip
         step("write")
         write_report(scores, fmt.value, out, explain=why or old_why)
@@ -364,18 +397,20 @@ def corpus(
     parquet: Annotated[bool, typer.Option(help="Also write .parquet tables.")] = False,
     lang: Annotated[Lang, typer.Option("--lang")] = Lang.zh,
     limit: LimitOption = None,
+    engine: EngineOption = Engine.local,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Boilerplate clusters, year-over-year carry-over, measures and distinctive terms."""
     from nlp_eval.corpus import analyse, load, prepare_output, stderr_progress, write
 
-    with _one_line_errors(), _limits(limit):
+    with _one_line_errors(), _limits(limit), _engine(engine, scheduler) as client:
         prepare_output(out)
-        table, problems = load(paths, stderr_progress)
+        table, problems = load(paths, stderr_progress, client=client)
         for problem in problems:
             typer.echo(f"nlp-eval: error: {problem}", err=True)
         if table.empty:
             raise NlpEvalError("no pairs could be read")
-        result = analyse(table, by=by.value, progress=stderr_progress)
+        result = analyse(table, by=by.value, progress=stderr_progress, client=client)
         write(result, out, parquet=parquet)
     typer.echo(result.summary(lang.value))
     if problems:
@@ -417,6 +452,8 @@ def lint(
         typer.Option("--jobs", "-j", min=1, help="Processes (default: the cores available)."),
     ] = None,
     limit: LimitOption = None,
+    engine: EngineOption = Engine.local,
+    scheduler: SchedulerOption = None,
 ) -> None:
     """Label every pair and list findings: file cell:project:indicator: CODE severity message → fix."""
     import tempfile
@@ -429,13 +466,14 @@ def lint(
         _one_line_errors(),
         _limits(limit),
         tempfile.TemporaryDirectory() as scratch,
+        _engine(engine, scheduler) as client,
         progress_bar("nlp-eval lint") as bar,
     ):
         inputs = _stdin_inputs(files, Path(scratch))
         linted, problems = lint_files(
             inputs, model=model, select=select or (), ignore=ignore or (), lang=lang.value,
             suppressions=suppress, rules=load_rules(*(extra or ())),
-            jobs=jobs or available_cores(), progress=bar,
+            jobs=jobs or available_cores(), progress=bar, client=client,
         )  # fmt: skip
         sys.stdout.write(render(linted, fmt.value))
     for problem in problems:

@@ -380,18 +380,24 @@ def render(linted: Linted, fmt: str) -> str:
 
 
 def lint_files(
-    paths: Iterable[str | Path], *, jobs: int = 1, progress: Any = None, **options: Any
+    paths: Iterable[str | Path],
+    *,
+    jobs: int = 1,
+    progress: Any = None,
+    client: Any = None,
+    **options: Any,
 ) -> tuple[Linted, list[str]]:
     """Read tables (files or directories) and lint them; unreadable files become problems.
 
     jobs > 1 reads and lints in that many processes, split by document (nlp_eval.parallel);
-    the result is the same. progress(done, total) is called as documents are linted.
+    the result is the same; so does a Dask client (`--engine dask`, nlp_eval.engine).
+    progress(done, total) is called as documents are linted.
     """
     from nlp_eval.io import read_files
     from nlp_eval.parallel import lint_parallel
 
-    result = read_files(paths, jobs=jobs)
-    linted = lint_parallel(result.table, jobs=jobs, progress=progress, **options)
+    result = read_files(paths, jobs=jobs, client=client)
+    linted = lint_parallel(result.table, jobs=jobs, progress=progress, client=client, **options)
     return linted, list(result.problems)
 
 

@@ -39,6 +39,18 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
+@contextmanager
+def _executor(jobs: int, client: Any) -> Iterator[tuple[Callable, Callable]]:
+    """submit(fn, *args) and as_completed(futures) of a process pool or of a Dask client."""
+    if client is None:
+        with _pool(jobs) as pool:
+            yield pool.submit, as_completed
+        return
+    from distributed import as_completed as dask_completed
+
+    yield (lambda fn, *args: client.submit(fn, *args, pure=False)), dask_completed
+
+
 def _pool(jobs: int) -> ProcessPoolExecutor:
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
@@ -74,9 +86,13 @@ def lint_parallel(
     *,
     jobs: int,
     progress: Progress | None = None,
+    client: Any = None,
     **options: Any,
 ) -> Linted:
-    """lint(table, **options) over `jobs` processes, split by document; identical results."""
+    """lint(table, **options) over `jobs` processes, split by document; identical results.
+
+    With a distributed.Client the pieces run as tasks on its workers (nlp_eval.engine).
+    """
     import pandas as pd
 
     from nlp_eval.lint import Linted, lint, sort_findings
@@ -85,6 +101,10 @@ def lint_parallel(
 
     table = table.reset_index(drop=True)
     docs = table["doc"].astype(str).tolist() if "doc" in table else [""] * len(table)
+    if client is not None:
+        from nlp_eval.engine import worker_count
+
+        jobs = worker_count(client)
     pieces = min(jobs * 4, len(table) // MIN_PAIRS_PER_JOB)  # 4 per job: the bar moves
     ranges = document_ranges(docs, pieces) if jobs > 1 and pieces > 1 else []
     if len(ranges) < 2:
@@ -98,12 +118,11 @@ def lint_parallel(
     if options.get("model") is not False and not isinstance(options.get("model"), Model):
         options["model"] = load(options.get("model"))
     done: dict[int, Linted] = {}
-    with _pool(jobs) as pool:
+    with _executor(jobs, client) as (submit, completed):
         futures = {
-            pool.submit(_lint_piece, table.iloc[lo:hi], options): k
-            for k, (lo, hi) in enumerate(ranges)
+            submit(_lint_piece, table.iloc[lo:hi], options): k for k, (lo, hi) in enumerate(ranges)
         }
-        for future in as_completed(futures):
+        for future in completed(futures):
             done[futures[future]] = future.result()
             if progress:
                 progress(len(done), len(ranges))
@@ -130,9 +149,15 @@ def _read_one(job: tuple[Path, dict[str, Any]]) -> tuple[str, Any]:
         return "error", str(err)
 
 
-def read_each(jobs_in: Iterable[tuple[Path, dict[str, Any]]], jobs: int) -> Iterable[Any]:
-    """_read_one of every (path, options) in order, over `jobs` processes."""
+def read_each(
+    jobs_in: Iterable[tuple[Path, dict[str, Any]]], jobs: int, client: Any = None
+) -> Iterable[Any]:
+    """_read_one of every (path, options) in order, over `jobs` processes or as one task per
+    file on the workers of a Dask client."""
     work = list(jobs_in)
+    if client is not None:
+        yield from client.gather(client.map(_read_one, work, pure=False))
+        return
     if jobs <= 1 or len(work) < 2:
         yield from map(_read_one, work)
         return

@@ -403,26 +403,28 @@ def run(
     ignore: Sequence[str] = (),
     suppressions: str | Path | None = None,
     extra_rules: Sequence[str | Path] = (),
+    client: Any = None,
 ) -> Scores:
     """Read, lint and score files and directories; unreadable files become `problems`.
 
     select/ignore/suppressions/extra_rules filter and extend the findings as in `lint`.
-    Suppressed findings (a `lint --suppress` file) cost no points.
+    Suppressed findings (a `lint --suppress` file) cost no points. With a Dask client, files
+    are read and pairs linted on its workers (nlp_eval.engine).
     """
     from nlp_eval import provenance
     from nlp_eval.io import read_files
-    from nlp_eval.lint import lint
+    from nlp_eval.parallel import lint_parallel
     from nlp_eval.rules import load_rules
 
     step = step or (lambda _name: None)
     step("read")
-    result = read_files(paths)
+    result = read_files(paths, client=client)
     if result.table.empty:
         raise ReadError("; ".join(result.problems) or "no self-evaluation table found")
     step("lint")
-    linted = lint(
-        result.table, model=model, lang=lang, select=select, ignore=ignore,
-        suppressions=suppressions, rules=load_rules(*extra_rules),
+    linted = lint_parallel(
+        result.table, jobs=1, client=client, model=model, lang=lang, select=select,
+        ignore=ignore, suppressions=suppressions, rules=load_rules(*extra_rules),
     )  # fmt: skip
     step("score")
     scores = score(linted.table, linted.findings, lang=lang)

@@ -12,6 +12,7 @@ import sys
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -136,7 +137,7 @@ def _pct(value: float) -> str:
     return "-" if pd.isna(value) else f"{value:.0%}"
 
 
-def _labelled(table: pd.DataFrame, progress: Progress) -> pd.DataFrame:
+def _labelled(table: pd.DataFrame, progress: Progress, client: Any = None) -> pd.DataFrame:
     """The table with a `label` column: its own, else from nlp_eval.lint (model, else rules).
 
     A targets-only corpus (declarations) gets no labels: every completion would be `missing`.
@@ -145,7 +146,10 @@ def _labelled(table: pd.DataFrame, progress: Progress) -> pd.DataFrame:
     has_completions = completions.str.strip().ne("").any()
     if "label" in table.columns or not has_completions:
         return table
-    from nlp_eval.lint import lint
+    from nlp_eval.parallel import lint_parallel
+
+    def lint(table: pd.DataFrame, **options: Any) -> Any:
+        return lint_parallel(table, jobs=1, client=client, **options)
 
     progress("labelling pairs")
     try:
@@ -160,17 +164,32 @@ def _labelled(table: pd.DataFrame, progress: Progress) -> pd.DataFrame:
 
 
 def analyse(
-    table: pd.DataFrame, *, by: str = "year", progress: Progress | None = None
+    table: pd.DataFrame,
+    *,
+    by: str = "year",
+    progress: Progress | None = None,
+    client: Any = None,
 ) -> CorpusResult:
-    """Clusters, carry-over, measures and distinctive terms of a corpus (the tidy table)."""
+    """Clusters, carry-over, measures and distinctive terms of a corpus (the tidy table).
+
+    With a Dask client, labelling and the MinHash banding run on its workers
+    (nlp_eval.engine); the result is the same.
+    """
     if by not in BY:
         raise NlpEvalError(f"--by must be one of {', '.join(BY)}, not {by!r}")
     say = progress or (lambda _msg: None)
-    table = _labelled(table.reset_index(drop=True), say)
+    table = _labelled(table.reset_index(drop=True), say, client)
     say(f"collecting texts of {len(table)} pairs")
     cells = texts(table)
     say(f"clustering {int((cells['kind'] == 'text').sum())} texts")
-    clusters = boilerplate_clusters(cells)
+    if client is None:
+        clusters = boilerplate_clusters(cells)
+    else:
+        from nlp_eval import engine
+
+        clusters = boilerplate_clusters(
+            cells, groups=lambda keys, **o: engine.near_duplicate_groups(keys, client, **o)
+        )
     say("pairing texts year over year")
     pairs = year_pairs(cells)
     written = _written(cells)
@@ -226,13 +245,15 @@ def _carried(written: pd.DataFrame, pairs: pd.DataFrame) -> pd.Series:
 # ---------------------------------------------------------------- input and output
 
 
-def load(paths: Iterable[Path], progress: Progress | None = None) -> tuple[pd.DataFrame, list[str]]:
+def load(
+    paths: Iterable[Path], progress: Progress | None = None, client: Any = None
+) -> tuple[pd.DataFrame, list[str]]:
     """The tidy table of every path (files, directories, declaration folders) and the problems."""
     from nlp_eval.io import read_files
 
     paths = list(paths)
     (progress or (lambda _msg: None))(f"reading {len(paths)} paths")
-    result = read_files(paths)
+    result = read_files(paths, client=client)
     return result.table, result.problems
 
 

@@ -22,6 +22,7 @@ Method (scales near-linearly):
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import cache
 
 import numpy as np
@@ -98,38 +99,65 @@ def minhash(texts: list[str], *, num_perm: int = NUM_PERM, ngram: int = NGRAM) -
     return sig
 
 
-def _candidate_pairs(sig: np.ndarray, bands: int) -> np.ndarray:
-    """Candidate pairs (i < j) from LSH banding, as one uint64 code i * n + j per pair."""
-    n, num_perm = sig.shape
-    rows = num_perm // bands
+def band_keys(sig: np.ndarray, bands: int) -> np.ndarray:
+    """(texts × bands) bucket key of every text in every band: equal keys, equal band rows."""
+    rows = sig.shape[1] // bands
     rng = np.random.default_rng(0xBA4D)
     mult = rng.integers(1, 2**63, size=rows, dtype=np.uint64) | np.uint64(1)
-    found: list[np.ndarray] = []
+    keys = np.empty((len(sig), bands), dtype=np.uint64)
     with np.errstate(over="ignore"):
         for band in range(bands):
             block = sig[:, band * rows : (band + 1) * rows].astype(np.uint64)
-            keys = (block * mult).sum(axis=1, dtype=np.uint64)
-            order = np.argsort(keys, kind="stable")
-            sorted_keys = keys[order]
-            same_as_prev = np.empty(n, dtype=bool)
-            same_as_prev[0] = False
-            np.equal(sorted_keys[1:], sorted_keys[:-1], out=same_as_prev[1:])
-            if not same_as_prev.any():
-                continue
-            group_start = np.maximum.accumulate(np.where(same_as_prev, 0, np.arange(n)))
-            members = np.flatnonzero(same_as_prev)
-            for other in (members - 1, group_start[members]):  # chain and star
-                i, j = order[other], order[members]
-                lo, hi = np.minimum(i, j).astype(np.uint64), np.maximum(i, j).astype(np.uint64)
-                found.append(lo * np.uint64(n) + hi)
+            keys[:, band] = (block * mult).sum(axis=1, dtype=np.uint64)
+    return keys
+
+
+def bucket_pairs(keys: np.ndarray, index: np.ndarray, n: int) -> np.ndarray:
+    """Candidate codes i * n + j (i < j) of texts sharing a key, in one band.
+
+    Members of a bucket are taken in text order (index) and paired with the previous member
+    (chain) and with the first (star). Any subset holding whole buckets gives the same pairs,
+    so buckets may be spread over workers (nlp_eval.engine).
+    """
+    if len(keys) < 2:
+        return np.zeros(0, dtype=np.uint64)
+    order = np.lexsort((index, keys))
+    sorted_keys = keys[order]
+    same_as_prev = np.empty(len(keys), dtype=bool)
+    same_as_prev[0] = False
+    np.equal(sorted_keys[1:], sorted_keys[:-1], out=same_as_prev[1:])
+    if not same_as_prev.any():
+        return np.zeros(0, dtype=np.uint64)
+    group_start = np.maximum.accumulate(np.where(same_as_prev, 0, np.arange(len(keys))))
+    members = np.flatnonzero(same_as_prev)
+    found = []
+    for other in (members - 1, group_start[members]):  # chain and star
+        i, j = index[order[other]], index[order[members]]
+        lo, hi = np.minimum(i, j).astype(np.uint64), np.maximum(i, j).astype(np.uint64)
+        found.append(lo * np.uint64(n) + hi)
+    return np.concatenate(found)
+
+
+def distinct_codes(found: list[np.ndarray]) -> np.ndarray:
+    """The sorted distinct candidate codes of several bands."""
     if not found:
         return np.zeros(0, dtype=np.uint64)
     codes = np.concatenate(found)
+    if not len(codes):
+        return codes
     codes.sort()  # sort + neighbour test: numpy 2's hash-based np.unique is ~10x slower here
     keep = np.empty(len(codes), dtype=bool)
     keep[0] = True
     np.not_equal(codes[1:], codes[:-1], out=keep[1:])
     return codes[keep]
+
+
+def _candidate_pairs(sig: np.ndarray, bands: int) -> np.ndarray:
+    """Candidate pairs (i < j) from LSH banding, as one uint64 code i * n + j per pair."""
+    n = len(sig)
+    keys = band_keys(sig, bands)
+    index = np.arange(n, dtype=np.int64)
+    return distinct_codes([bucket_pairs(keys[:, band], index, n) for band in range(keys.shape[1])])
 
 
 def _numbers(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -154,11 +182,23 @@ def near_duplicate_groups(
     ratio: float = RATIO,
 ) -> np.ndarray:
     """Group label of every text (distinct texts expected): connected near-duplicates share one."""
-    n = len(texts)
-    if n == 0:
+    if not texts:
         return np.zeros(0, dtype=np.int64)
     sig = minhash(texts, num_perm=num_perm, ngram=ngram)
     codes = _candidate_pairs(sig, bands)
+    return verified_groups(texts, sig, codes, threshold=threshold, ratio=ratio)
+
+
+def verified_groups(
+    texts: list[str],
+    sig: np.ndarray,
+    codes: np.ndarray,
+    *,
+    threshold: float = THRESHOLD,
+    ratio: float = RATIO,
+) -> np.ndarray:
+    """Connected components of the candidate pairs (codes i * n + j) that pass verification."""
+    n, num_perm = sig.shape
     i = (codes // np.uint64(n)).astype(np.int64)
     j = (codes % np.uint64(n)).astype(np.int64)
     keep = np.zeros(len(codes), dtype=bool)
@@ -193,11 +233,16 @@ def near_duplicate_groups(
     return connected_components(graph, directed=False)[1]
 
 
-def cluster_keys(keys: pd.Series, **options) -> pd.Series:
-    """Cluster label for every key (one per text occurrence); exact duplicates collapse first."""
+def cluster_keys(
+    keys: pd.Series, *, groups: Callable = near_duplicate_groups, **options
+) -> pd.Series:
+    """Cluster label for every key (one per text occurrence); exact duplicates collapse first.
+
+    `groups` labels the distinct texts (nlp_eval.engine gives one that runs on Dask).
+    """
     codes, uniques = pd.factorize(keys, sort=False)
-    groups = near_duplicate_groups(uniques.tolist(), **options)  # tolist: 10x list() on arrow
-    return pd.Series(groups[codes], index=keys.index)
+    labels = groups(uniques.tolist(), **options)  # tolist: 10x list() on arrow
+    return pd.Series(labels[codes], index=keys.index)
 
 
 CLUSTER_COLUMNS = (

@@ -19,7 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 import pandas as pd
 
@@ -195,13 +195,16 @@ def read(path: str | Path) -> pd.DataFrame:
     return result.table
 
 
-def read_files(paths: Iterable[str | Path], *, tidy: bool = False, jobs: int = 1) -> ReadResult:
+def read_files(
+    paths: Iterable[str | Path], *, tidy: bool = False, jobs: int = 1, client: Any = None
+) -> ReadResult:
     """Read every file (directories recursively); bad files become problems, not exceptions.
 
     Inside a directory only published tables are read: a tidy table (a header with target and
     completion: `read -o` output, a label file, an answer key) is skipped and listed in
     `skipped`, unless `tidy` is true. A tidy file named in `paths` is always read.
-    jobs > 1 reads the files in that many processes (nlp_eval.parallel); same result.
+    jobs > 1 reads the files in that many processes, a Dask client on its workers
+    (nlp_eval.parallel); the result is the same.
     """
     from nlp_eval.parallel import read_each
 
@@ -221,7 +224,7 @@ def read_files(paths: Iterable[str | Path], *, tidy: bool = False, jobs: int = 1
         (item.path, {"name": item.name, "doc": item.doc, "tidy": tidy or not item.in_folder})
         for item in items
     ]
-    for kind, value in read_each(work, jobs):
+    for kind, value in read_each(work, jobs, client):
         if kind == "skipped":
             skipped.append(value)
             continue
