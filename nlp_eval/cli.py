@@ -329,7 +329,7 @@ def corpus(
         if table.empty:
             raise NlpEvalError("no pairs could be read")
         result = analyse(table, by=by.value, progress=stderr_progress)
-        write(result, out, parquet=parquet)
+        write(result, out, parquet=parquet, lang=lang.value)
     typer.echo(result.summary(lang.value))
     if problems:
         raise typer.Exit(ExitStatus.BAD_INPUT)

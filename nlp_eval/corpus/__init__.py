@@ -254,8 +254,10 @@ def prepare_output(out_dir: Path) -> None:
         raise NlpEvalError(f"cannot write to {out_dir}: {err.strerror or err}") from err
 
 
-def write(result: CorpusResult, out_dir: Path, *, parquet: bool = False) -> list[Path]:
-    """Write clusters, carryover, measures and terms (CSV, + Parquet) and the charts."""
+def write(
+    result: CorpusResult, out_dir: Path, *, parquet: bool = False, lang: str = "zh"
+) -> list[Path]:
+    """Write clusters, carryover, measures and terms (CSV, + Parquet) and the charts (in lang)."""
     from nlp_eval.corpus.charts import charts
 
     written = []
@@ -269,7 +271,7 @@ def write(result: CorpusResult, out_dir: Path, *, parquet: bool = False) -> list
             if parquet:
                 frame.to_parquet(out_dir / f"{name}.parquet", index=False)
                 written.append(out_dir / f"{name}.parquet")
-        written += charts(result.measures, out_dir, by=result.by)
+        written += charts(result.measures, out_dir, by=result.by, lang=lang)
     except OSError as err:
         raise NlpEvalError(f"cannot write to {out_dir}: {err.strerror or err}") from err
     return written
