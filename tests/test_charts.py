@@ -16,7 +16,9 @@ UNITS = ["深圳市龙岗区文化产业促进中心", "某县民政局", "龙�
 
 def measures() -> pd.DataFrame:
     rng = np.random.default_rng(0)
-    rows = [{"level": "year", "year": y, "n_texts": 100} for y in (2020, 2021, 2022)]
+    # as analyse(by="unit") gives them: no year level, unit-year rows
+    rows = [{"level": "unit-year", "year": y, "unit": u, "n_texts": 30}
+            for y in (2020, 2021, 2022) for u in UNITS[:2]]  # fmt: skip
     rows += [{"level": "unit", "unit": u, "n_texts": 50 - i} for i, u in enumerate(UNITS)]
     rows += [
         {"level": "region", "region": r, "n_texts": 10} for r in ("深圳市龙岗区", "湖北省通山县")

@@ -124,7 +124,7 @@ def charts(
     names = {m: w[m] for m in PLOTTED}
     with warnings.catch_warnings(), plt.rc_context(font):
         warnings.simplefilter("ignore")  # missing CJK glyphs must not fail a chart
-        years = measures[measures["level"] == "year"].dropna(subset=["year"]).sort_values("year")
+        years = _by_year(measures)
         shown = [m for m in PLOTTED if m in years and years[m].notna().any()]
         if len(years) and shown:
             fig, ax = plt.subplots(figsize=(10, 4.5), layout="constrained")
@@ -159,6 +159,28 @@ def charts(
                 fig.legend(fontsize=7, loc="outside right upper")
                 written.append(_save(fig, out_dir / f"measures_by_{by}.png"))
     return written
+
+
+def _by_year(measures: pd.DataFrame) -> pd.DataFrame:
+    """The year rows of measures; with another --by, the unit-year rows averaged per year
+    (weighted by their texts), so that the year chart is drawn for every --by."""
+    years = measures[measures["level"] == "year"].dropna(subset=["year"])
+    if len(years):
+        return years.sort_values("year")
+    unit_years = measures[measures["level"] == "unit-year"].dropna(subset=["year"])
+    rows = []
+    for year, part in unit_years.groupby("year"):
+        weights = part["n_texts"].astype(float)
+        row = {"level": "year", "year": year, "n_texts": weights.sum()}
+        for m in (c for c in PLOTTED if c in part):
+            known = part[m].notna() & (weights > 0)
+            row[m] = (
+                (part.loc[known, m] * weights[known]).sum() / weights[known].sum()
+                if (known.any())
+                else float("nan")
+            )
+        rows.append(row)
+    return pd.DataFrame(rows)
 
 
 def text_outside(fig) -> list[str]:
