@@ -411,7 +411,7 @@ def corpus(
         if table.empty:
             raise NlpEvalError("no pairs could be read")
         result = analyse(table, by=by.value, progress=stderr_progress, client=client)
-        write(result, out, parquet=parquet)
+        write(result, out, parquet=parquet, lang=lang.value)
     typer.echo(result.summary(lang.value))
     if problems:
         raise typer.Exit(ExitStatus.BAD_INPUT)

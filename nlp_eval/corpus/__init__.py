@@ -105,7 +105,7 @@ _SUMMARY = {
         "sep": "，",
         "text": "最大的雷同句簇（编号对应 clusters.csv 的 cluster 列）：",
         "cluster": "  #{cluster} ×{size} 条{field}（{units} 个单位，{years} 个年度）：{text}",
-        "years": "按年度（套话占比 = 含常见 8 字串的句子所占字数比例，见 README）：",
+        "years": "按年度（套话占比 = 含常见 8 字串的句子所占字数比例，见 docs/corpus.md）：",
         "year": "  {year}年：套话占比 {boilerplate}，具体性 {specificity}，沿用上年 {stickiness}",
         "target": "目标",
         "completion": "完成情况",
@@ -119,7 +119,7 @@ _SUMMARY = {
         "text": "Largest sentence clusters (numbers are the cluster column of clusters.csv):",
         "cluster": "  #{cluster} x{size} {field}s ({units} units, {years} years): {text}",
         "years": "By year (boilerplate = share of characters in sentences holding a common "
-        "8-character string, see README):",
+        "8-character string, see docs/corpus.md):",
         "year": "  {year}: boilerplate {boilerplate}, specificity {specificity}, "
         "stickiness {stickiness}",
         "target": "target",
@@ -275,8 +275,10 @@ def prepare_output(out_dir: Path) -> None:
         raise NlpEvalError(f"cannot write to {out_dir}: {err.strerror or err}") from err
 
 
-def write(result: CorpusResult, out_dir: Path, *, parquet: bool = False) -> list[Path]:
-    """Write clusters, carryover, measures and terms (CSV, + Parquet) and the charts."""
+def write(
+    result: CorpusResult, out_dir: Path, *, parquet: bool = False, lang: str = "zh"
+) -> list[Path]:
+    """Write clusters, carryover, measures and terms (CSV, + Parquet) and the charts (in lang)."""
     from nlp_eval.corpus.charts import charts
     from nlp_eval.output import atomic
 
@@ -293,7 +295,7 @@ def write(result: CorpusResult, out_dir: Path, *, parquet: bool = False) -> list
                 with atomic(out_dir / f"{name}.parquet", "wb") as stream:
                     frame.to_parquet(stream, index=False)
                 written.append(out_dir / f"{name}.parquet")
-        written += charts(result.measures, out_dir, by=result.by)
+        written += charts(result.measures, out_dir, by=result.by, lang=lang)
     except OSError as err:
         raise NlpEvalError(f"cannot write to {out_dir}: {err.strerror or err}") from err
     return written

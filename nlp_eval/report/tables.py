@@ -25,6 +25,7 @@ CSV_COLUMNS = (
     "findings",
     "points_lost",
     "top_codes",
+    "unscored_pairs",
 )
 
 
