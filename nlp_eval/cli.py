@@ -110,8 +110,11 @@ def read(
 ) -> None:
     """Read tables into the tidy table: one row per target/completion pair."""
     from nlp_eval.io import read_files, write_table
+    from nlp_eval.output import refuse_input_as_output
 
     with _one_line_errors(), _limits(limit):
+        refuse_input_as_output(out, files)
+        refuse_input_as_output(unplaced, files)
         result = read_files(files)
         write_table(result.table, fmt.value, out or sys.stdout, safe=safe)
         if unplaced is not None:
@@ -176,6 +179,7 @@ def score(
     limit: LimitOption = None,
 ) -> None:
     """Score projects, documents and units (0-100, 优/良/中/差) and write a report."""
+    from nlp_eval.output import refuse_input_as_output
     from nlp_eval.report import write_report
     from nlp_eval.report.text import progress
     from nlp_eval.score import STAGES, run
@@ -185,6 +189,7 @@ def score(
         _limits(limit),
         progress(STAGES, show=len(files) > 1 or files[0].is_dir()) as step,
     ):
+        refuse_input_as_output(out, files)
         scores = run(files, model=model, lang=lang.value, step=step)
         step("write")
         write_report(scores, fmt.value, out, explain=explain)
