@@ -63,6 +63,11 @@ def _limits(settings: list[str] | None) -> Iterator[None]:
         yield
 
 
+def _input_path(value: str) -> Path | str:
+    """An input path; "" stays "" (Path("") would be the current folder) and is reported."""
+    return Path(value) if value else value
+
+
 LimitOption = Annotated[
     list[str] | None,
     typer.Option(
@@ -89,7 +94,10 @@ class TableFormat(StrEnum):
 
 @app.command()
 def read(
-    files: Annotated[list[Path], typer.Argument(help="Tables or directories (read recursively).")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="Tables or directories (read recursively).", parser=_input_path),
+    ],
     fmt: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.csv,
     out: Annotated[Path | None, typer.Option("--output", "-o", help="Default: stdout.")] = None,
     unplaced: Annotated[
@@ -166,7 +174,10 @@ class ReportFormat(StrEnum):
 
 @app.command()
 def score(
-    files: Annotated[list[Path], typer.Argument(help="Tables or directories (read recursively).")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="Tables or directories (read recursively).", parser=_input_path),
+    ],
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.text,
     out: Annotated[
         Path | None, typer.Option("--output", "-o", help="Default: stdout (xlsx needs a file).")
@@ -187,7 +198,7 @@ def score(
     with (
         _one_line_errors(),
         _limits(limit),
-        progress(STAGES, show=len(files) > 1 or files[0].is_dir()) as step,
+        progress(STAGES, show=len(files) > 1 or Path(files[0]).is_dir()) as step,
     ):
         refuse_input_as_output(out, files)
         scores = run(files, model=model, lang=lang.value, step=step)
@@ -210,7 +221,10 @@ class CorpusBy(StrEnum):
 
 @app.command()
 def corpus(
-    paths: Annotated[list[Path], typer.Argument(help="Tables, directories, declaration folders.")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Tables, directories, declaration folders.", parser=_input_path),
+    ],
     out: Annotated[Path, typer.Option("--output", "-o", help="Directory for tables and charts.")],
     by: Annotated[CorpusBy, typer.Option(help="Groups for measures and terms.")] = CorpusBy.year,
     parquet: Annotated[bool, typer.Option(help="Also write .parquet tables.")] = False,
@@ -251,7 +265,10 @@ class FailOn(StrEnum):
 
 @app.command()
 def lint(
-    files: Annotated[list[Path], typer.Argument(help="Tables or directories (read recursively).")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="Tables or directories (read recursively).", parser=_input_path),
+    ],
     fmt: Annotated[LintFormat, typer.Option("--format", "-f")] = LintFormat.text,
     select: Annotated[list[str] | None, typer.Option(help="Codes or prefixes: C,R001.")] = None,
     ignore: Annotated[list[str] | None, typer.Option(help="Codes or prefixes to skip.")] = None,

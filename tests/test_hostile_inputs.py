@@ -8,11 +8,17 @@ from __future__ import annotations
 
 import io
 import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
 import hostile_cases as H
 import numpy as np
+import pandas as pd
 import pytest
 from test_hostile import assert_clean, invoke
 
@@ -301,3 +307,240 @@ def test_a_label_folder_or_fifo_is_one_line(tmp_path):
         result = invoke(["evaluate", path], seconds=60)
         errors = assert_clean(result)
         assert result.exit_code == 2 and len(errors) == 1, errors
+
+
+# ------------------------------------------------------------------ outputs
+
+
+def _cli(*args: str, **kwargs) -> subprocess.CompletedProcess:
+    """The real command in a subprocess (for what only a real process shows: pipes, devices)."""
+    kwargs.setdefault("stdout", subprocess.PIPE)
+    return subprocess.run(
+        [sys.executable, "-m", "nlp_eval", *map(str, args)],
+        stderr=subprocess.PIPE,
+        text=True,
+        timeout=120,
+        **kwargs,
+    )
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full on this system")
+def test_a_full_disk_is_one_line_naming_the_output():
+    result = invoke(["read", SEED, "-o", "/dev/full"])
+    errors = assert_clean(result)
+    assert result.exit_code == 2 and errors == [
+        "nlp-eval: error: /dev/full: cannot write (No space left on device)"
+    ]
+    with open("/dev/full", "w") as full:
+        process = _cli("lint", SEED, stdout=full)
+    assert process.returncode == 2, process.stderr
+    assert "Traceback" not in process.stderr and "Exception ignored" not in process.stderr
+    assert process.stderr.strip().splitlines()[-1].startswith("nlp-eval: error: ")
+
+
+def test_a_closed_pipe_ends_quietly():
+    process = subprocess.run(
+        f"{sys.executable} -m nlp_eval read {SEED} {SEED} {SEED} | head -c 10",
+        shell=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert "Traceback" not in process.stderr and "Error" not in process.stderr, process.stderr
+
+
+def test_an_interrupted_write_leaves_the_old_file(tmp_path):
+    from nlp_eval.output import atomic
+
+    out = tmp_path / "pairs.csv"
+    out.write_text("old", encoding="utf-8")
+    with pytest.raises(KeyboardInterrupt), atomic(out) as stream:
+        stream.write("half of the new")
+        raise KeyboardInterrupt
+    assert out.read_text(encoding="utf-8") == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["pairs.csv"]  # no temporary left
+
+
+def test_output_naming_an_input_is_refused(tmp_path):
+    table = tmp_path / "t.tsv"
+    shutil.copy(SEED, table)
+    before = table.read_bytes()
+    for args in (["read", table, "-o", table], ["score", tmp_path, "-o", table]):
+        result = invoke(args)
+        errors = assert_clean(result)
+        assert result.exit_code == 2 and len(errors) == 1 and "input" in errors[0]
+    assert table.read_bytes() == before
+
+
+def test_charts_draw_table_text_as_text(tmp_path):
+    table = tmp_path / "math.csv"
+    rows = [
+        [
+            "d",
+            f"项目{i}",
+            "人数",
+            "$\\frac{1",
+            f"完成\\frac{{a}}{{b}} ${i}$ 人",
+            str(2020 + i % 2),
+            "5",
+        ]
+        for i in range(12)
+    ]
+    H._tidy(table, *rows)
+    (tmp_path / "units.csv").write_text(
+        "doc,unit,project,target,completion,year\n"
+        + "".join(f"d,$x^{i}$ \\frac{{,p{i},≥1人,完成{i}人,2021\n" for i in range(6)),
+        encoding="utf-8",
+    )
+    result = invoke(["corpus", tmp_path, "-o", tmp_path / "out", "--by", "unit"], seconds=240)
+    assert_clean(result)
+    assert result.exit_code == 0, result.output
+    assert list((tmp_path / "out").glob("*.png"))
+
+
+# ------------------------------------------------------------------ file names and folders
+
+
+def _named(folder: Path, name: bytes, data: bytes | None = None) -> Path:
+    """The seed (or data) under a file name given as bytes (not necessarily UTF-8)."""
+    path = Path(os.fsdecode(os.path.join(os.fsencode(folder), name)))
+    path.write_bytes(SEED.read_bytes() if data is None else data)
+    return path
+
+
+def test_gbk_and_control_character_names_in_a_batch(tmp_path):
+    good = _named(tmp_path, "自评表 2021.tsv".encode("gbk"))
+    garbage = b"PK\x03\x04 not a workbook"
+    bad = _named(tmp_path, "坏表.xlsx".encode("gbk"), garbage)
+    raw = _named(tmp_path, b"\xff\xfe.tsv")
+    newline = _named(tmp_path, b"bad\nname.xlsx", garbage)
+    escape = _named(tmp_path, b"\x1b]0;owned\x07\x1b[2J.xlsx", garbage)
+    for command, fmt in (("read", "csv"), ("lint", "text"), ("score", "json")):
+        result = invoke([command, good, bad, raw, newline, escape, "--format", fmt])
+        errors = assert_clean(result)
+        assert result.exit_code == 2
+        assert len(errors) == 3, errors
+        assert any("坏表.xlsx" in e for e in errors)
+        assert "\x1b" not in result.output and "\\x1b]0;owned\\x07" in result.stderr
+        assert any("bad\\nname.xlsx" in e for e in errors)
+    table = pd.read_csv(io.StringIO(invoke(["read", good, raw]).stdout), dtype=str)
+    assert set(table["doc"]) == {"自评表 2021", "\\xff\\xfe"}
+
+
+def test_a_folder_with_fifos_sockets_loops_and_outside_links(tmp_path):
+    folder = tmp_path / "tables"
+    folder.mkdir()
+    shutil.copy(SEED, folder / "good.tsv")
+    H.fifo(folder / "pipe.csv")
+    with socket.socket(socket.AF_UNIX) as sock:
+        sock.bind(str(folder / "sock.csv"))
+        (folder / "loop.csv").symlink_to(folder / "loop.csv")
+        outside = tmp_path / "outside.tsv"
+        shutil.copy(SEED, outside)
+        (folder / "link.tsv").symlink_to(outside)
+        (folder / "README.csv").symlink_to(folder / "README.csv")  # skipped by name
+        result = invoke(["read", folder, "--format", "jsonl"], seconds=60)
+    errors = assert_clean(result)
+    assert result.exit_code == 2
+    assert len(errors) == 4, errors
+    assert any("pipe.csv: not a regular file (a named pipe (FIFO))" in e for e in errors)
+    assert any("loop.csv: symlink loop" in e for e in errors)
+    assert any("link.tsv: a symlink out of" in e for e in errors)
+    alone = invoke(["read", SEED, "--format", "jsonl"]).stdout.splitlines()
+    assert len(result.stdout.splitlines()) == len(alone)
+    assert "4 unreadable files" in result.stderr
+    named = invoke(["read", folder / "link.tsv", folder / "loop.csv"])
+    assert named.exit_code == 2 and len(assert_clean(named)) == 1  # a named link is followed
+
+
+def test_an_empty_path_is_an_error_not_the_current_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(SEED, tmp_path / "here.tsv")
+    result = invoke(["read", ""])
+    errors = assert_clean(result)
+    assert result.exit_code == 2 and len(errors) == 1 and "empty path" in errors[0]
+    assert "0 files" in result.stderr
+
+
+@pytest.mark.skipif(shutil.which("setpriv") is None, reason="needs setpriv (util-linux)")
+def test_unreadable_files_and_folders_among_2000_gbk_named_tables(tmp_path):
+    """Run without the capability to bypass permissions (root would read anything)."""
+    folder = tmp_path / "batch"
+    folder.mkdir()
+    small = "project,indicator,target,completion\n图书馆,人数,≥1人,2人\n".encode()
+    for i in range(2000):
+        name = f"自评表{i:04d}.csv".encode("gbk" if i % 2 else "utf-8")
+        Path(os.fsdecode(os.path.join(os.fsencode(folder), name))).write_bytes(small)
+    locked_dir = folder / "locked"
+    locked_dir.mkdir()
+    shutil.copy(SEED, locked_dir / "hidden.tsv")
+    locked_file = folder / "locked.tsv"
+    shutil.copy(SEED, locked_file)
+    locked_dir.chmod(0)
+    locked_file.chmod(0)
+    try:
+        process = subprocess.run(
+            ["setpriv", "--inh-caps=-all", "--bounding-set=-dac_override,-dac_read_search"]
+            + [
+                sys.executable,
+                "-m",
+                "nlp_eval",
+                "read",
+                str(folder),
+                str(SEED),
+                "-o",
+                str(tmp_path / "out.csv"),
+            ],
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+    finally:
+        locked_dir.chmod(0o755)
+        locked_file.chmod(0o644)
+    if "Operation not permitted" in process.stderr and "setpriv" in process.stderr:
+        pytest.skip("setpriv may not drop capabilities here")
+    assert process.returncode == 2, process.stderr[-2000:]
+    errors = [e for e in process.stderr.splitlines() if e.startswith("nlp-eval: error:")]
+    assert "Traceback" not in process.stderr
+    assert len(errors) == 2, errors
+    assert any("locked: cannot open folder (Permission denied)" in e for e in errors)
+    assert any("locked.tsv: cannot open (Permission denied)" in e for e in errors)
+    assert "2001 files" in process.stderr and "2 unreadable files" in process.stderr
+    table = pd.read_csv(tmp_path / "out.csv", dtype=str, keep_default_na=False)
+    assert table["doc"].nunique() == 2001
+    assert "自评表0001" in set(table["doc"])
+
+
+# ------------------------------------------------------------------ Python API
+
+
+def test_read_files_takes_one_path_as_a_string(tmp_path):
+    from nlp_eval.io import read_files
+
+    assert read_files(str(SEED)).files_read == 1
+    assert read_files(SEED).files_read == 1
+
+
+def test_write_table_refuses_unknown_formats_and_text_streams_for_parquet():
+    from nlp_eval.io import empty_table, write_table
+
+    with pytest.raises(ValueError, match="unknown table format"):
+        write_table(empty_table(), "xml", io.StringIO())
+    with pytest.raises(ValueError, match="binary"):
+        write_table(empty_table(), "parquet", io.StringIO())
+    buffer = io.BytesIO()
+    write_table(empty_table(), "parquet", buffer)
+    assert buffer.getvalue().startswith(b"PAR1")
+
+
+def test_tokens_and_compare_take_any_string():
+    from nlp_eval.compare import MAX_COMPARED_CHARS, compare, explain
+    from nlp_eval.text import tokens
+
+    assert tokens("a\ud800b") == ["a", "\ufffd", "b"]
+    huge = "完成培训" * 250_000 + "100人"
+    started = __import__("time").monotonic()
+    compare("≥100人", huge)
+    assert __import__("time").monotonic() - started < 30
+    assert "note" in explain("≥100人", "x" * (MAX_COMPARED_CHARS + 1))

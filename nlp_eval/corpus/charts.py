@@ -88,7 +88,8 @@ def charts(measures: pd.DataFrame, out_dir: Path, *, by: str = "year") -> list[P
 
     written = []
     font = _font()
-    with warnings.catch_warnings(), plt.rc_context(font):
+    # group names come from the tables: `$…$` or `\frac{` in them is text, never math
+    with warnings.catch_warnings(), plt.rc_context({**font, "text.parse_math": False}):
         warnings.simplefilter("ignore")  # missing CJK glyphs must not fail a chart
         years = measures[measures["level"] == "year"].dropna(subset=["year"]).sort_values("year")
         shown = [m for m in PLOTTED if m in years and years[m].notna().any()]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io as _io
 import math
+import os
 import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -88,26 +89,60 @@ def _frame(rows: list[dict], extra_columns: Sequence[str] = ()) -> pd.DataFrame:
     return pd.DataFrame(data, columns=[*COLUMNS, *extra_columns])
 
 
-def _expand(paths: Iterable[str | Path]) -> list[Path]:
+def _expand(paths: Iterable[str | Path], problems: list[str]) -> list[Path]:
     """Files in the given order; directories recursively (sorted), keeping table files only.
 
     A file named on the command line is always read (and reported if unsupported); inside a
-    directory, README/markdown and other non-table files are skipped silently.
+    directory, README/markdown and other non-table files are skipped silently, while what
+    cannot be read there (a folder without permission, a FIFO or a symlink loop named like a
+    table, a symlink leading out of the folder) is one line in problems.
     """
     out: list[Path] = []
-    for p in map(Path, paths):
+    for given in paths:
+        if str(given) == "":
+            problems.append("'': an empty path names no file")
+            continue
+        p = Path(given)
         if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                if (
-                    f.is_file()
-                    and not f.name.startswith((".", "~$"))
-                    and f.suffix.lower() in READERS
-                    and not f.stem.upper().startswith(("README", "LICENSE"))
-                ):
-                    out.append(f)
+            out.extend(table_files(p, problems))
         else:
             out.append(p)
     return out
+
+
+def _is_table_name(f: Path) -> bool:
+    return (
+        not f.name.startswith((".", "~$"))
+        and f.suffix.lower() in READERS
+        and not f.stem.upper().startswith(("README", "LICENSE"))
+    )
+
+
+def table_files(folder: Path, problems: list[str]) -> list[Path]:
+    """The table files under folder (sorted); only regular files, symlinks kept inside it."""
+    found: list[Path] = []
+    root = folder.resolve()
+
+    def unreadable(err: OSError) -> None:
+        where = err.filename or folder
+        problems.append(terminal(f"{where}: cannot open folder ({err.strerror or err})"))
+
+    for dirpath, dirnames, filenames in os.walk(folder, onerror=unreadable):
+        dirnames.sort()
+        for name in sorted(filenames) + [d for d in dirnames if Path(dirpath, d).is_symlink()]:
+            f = Path(dirpath, name)
+            if not _is_table_name(f):
+                continue
+            try:
+                limits.check_regular_file(f)
+                if f.is_symlink() and root not in f.resolve().parents:
+                    raise ReadError(f"{f}: a symlink out of {folder}, skipped (name it to read it)")
+            except ReadError as err:
+                if "is a directory" not in str(err):
+                    problems.append(terminal(str(err)))
+                continue
+            found.append(f)
+    return sorted(found)
 
 
 def read(path: str | Path) -> pd.DataFrame:
@@ -126,7 +161,9 @@ def read_files(paths: Iterable[str | Path]) -> ReadResult:
     problems: list[str] = []
     files_read = 0
     extra_columns: dict[str, None] = {}  # ordered set: first seen, first placed
-    for path in _expand(paths):
+    if isinstance(paths, str | Path):  # read_files("a.tsv"): one path, not its characters
+        paths = [paths]
+    for path in _expand(paths, problems):
         try:
             sinks = read_file(path)
         except ReadError as err:
