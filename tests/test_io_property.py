@@ -12,16 +12,14 @@ import csv
 import tempfile
 from pathlib import Path
 
-import pandas as pd
 import pytest
 
 hypothesis = pytest.importorskip("hypothesis")
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
+from test_io_invariant import lost_cells  # noqa: E402
 
 from nlp_eval.io import read_files  # noqa: E402
-from nlp_eval.io.grids import read_grids  # noqa: E402
-from nlp_eval.records import COLUMNS  # noqa: E402
 
 WORDS = [
     "项目名称", "一级指标", "二级指标", "三级指标", "指标值", "年度指标值", "实际完成值",
@@ -53,41 +51,12 @@ def _write(grid: list[list[str]], path: Path) -> None:
 
 
 def _lost(path: Path) -> list[tuple]:
-    """Non-empty cells of the file found in no row, no consumed and no unplaced cell."""
+    """Cells lost by reading path: none when the file is one problem line instead."""
     result = read_files([path])
     if result.problems:
         assert len(result.problems) == 1 and "\n" not in result.problems[0]
         return []
-    table = result.table
-    texts: dict[tuple[str, int], list[str]] = {}
-    extra = [c for c in table.columns if c not in COLUMNS]
-    for rec in table.to_dict("records"):
-        values = [str(v) for k, v in rec.items() if k in extra or isinstance(v, str)]
-        values += [f"{rec[c]:g}" for c in ("weight", "points", "value") if rec[c] == rec[c]]
-        values += [] if pd.isna(rec["year"]) else [str(rec["year"])]
-        for src in {rec["source"], rec["target_source"]} - {""}:
-            _, sheet, row, _ = src.rsplit(":", 3)
-            texts.setdefault((sheet, int(row)), []).extend(values)
-    positioned = {
-        (s, r, c, x)
-        for frame in (result.unplaced, result.consumed)
-        for s, r, c, x in zip(
-            frame["sheet"], frame["row"], frame["column"], frame["text"], strict=True
-        )
-    }
-    lost = []
-    for grid in read_grids(path):
-        for r, row in enumerate(grid.rows):
-            for c, text in enumerate(row):
-                if not text or not grid.is_anchor(r, c):
-                    continue
-                if (grid.sheet, r + 1, c + 1, text) in positioned:
-                    continue
-                same_row = texts.get((grid.sheet, r + 1), [])
-                if any(text in f or text.rstrip("分%") == f for f in same_row):
-                    continue
-                lost.append((grid.sheet, r + 1, c + 1, text))
-    return lost
+    return lost_cells(path, result)
 
 
 def _check(grid: list[list[str]], suffix: str) -> None:
