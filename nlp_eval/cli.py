@@ -164,12 +164,17 @@ def _limits(settings: list[str] | None) -> Iterator[None]:
         yield
 
 
+def _input_path(value: str) -> Path | str:
+    """An input path; "" stays "" (Path("") would be the current folder) and is reported."""
+    return Path(value) if value else value
+
+
 LimitOption = Annotated[
     list[str] | None,
     typer.Option(
         "--limit",
         metavar="NAME=VALUE",
-        help="Raise a reading limit, e.g. max_rows=500000 (see README, Limits).",
+        help="Raise a reading limit, e.g. max_rows=500000 (see docs/limits.md).",
     ),
 ]
 
@@ -220,7 +225,10 @@ class TableFormat(StrEnum):
 
 @app.command()
 def read(
-    files: Annotated[list[Path], typer.Argument(help="Tables or directories (read recursively).")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="Tables or directories (read recursively).", parser=_input_path),
+    ],
     fmt: Annotated[TableFormat, typer.Option("--format", "-f")] = TableFormat.csv,
     out: Annotated[Path | None, typer.Option("--output", "-o", help="Default: stdout.")] = None,
     unplaced: Annotated[
@@ -241,10 +249,13 @@ def read(
 ) -> None:
     """Read tables into the tidy table: one row per target/completion pair."""
     from nlp_eval.io import read_files, write_table
+    from nlp_eval.output import refuse_input_as_output
 
     with _one_line_errors(), _limits(limit):
         if fmt is TableFormat.parquet and out is None and sys.stdout.isatty():
             raise NlpEvalError("--format parquet writes a binary file: give it with -o FILE")
+        refuse_input_as_output(out, files)
+        refuse_input_as_output(unplaced, files)
         result = read_files(files)
         write_table(result.table, fmt.value, out or sys.stdout, safe=safe)
         if unplaced is not None:
@@ -317,7 +328,10 @@ class ReportFormat(StrEnum):
 
 @app.command()
 def score(
-    files: Annotated[list[Path], typer.Argument(help="Tables or directories (read recursively).")],
+    files: Annotated[
+        list[Path],
+        typer.Argument(help="Tables or directories (read recursively).", parser=_input_path),
+    ],
     fmt: Annotated[ReportFormat, typer.Option("--format", "-f")] = ReportFormat.text,
     out: Annotated[
         Path | None, typer.Option("--output", "-o", help="Default: stdout (xlsx needs a file).")
@@ -349,6 +363,7 @@ def score(
 ) -> None:
     """Score projects, documents and units (0-100, 优/良/中/差) and write a report."""
     from nlp_eval.lint import Linted, failing, summary_line
+    from nlp_eval.output import refuse_input_as_output
     from nlp_eval.place import words
     from nlp_eval.report import write_report
     from nlp_eval.report.text import progress
@@ -358,8 +373,9 @@ def score(
         _one_line_errors(),
         _limits(limit),
         _engine(engine, scheduler) as client,
-        progress(STAGES, show=len(files) > 1 or files[0].is_dir()) as step,
+        progress(STAGES, show=len(files) > 1 or Path(files[0]).is_dir()) as step,
     ):
+        refuse_input_as_output(out, files)
         scores = run(
             files, model=model, lang=lang.value, step=step, select=select or (),
             ignore=ignore or (), suppressions=suppress, extra_rules=extra or (), client=client,
@@ -391,7 +407,10 @@ class CorpusBy(StrEnum):
 
 @app.command()
 def corpus(
-    paths: Annotated[list[Path], typer.Argument(help="Tables, directories, declaration folders.")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(help="Tables, directories, declaration folders.", parser=_input_path),
+    ],
     out: Annotated[Path, typer.Option("--output", "-o", help="Directory for tables and charts.")],
     by: Annotated[CorpusBy, typer.Option(help="Groups for measures and terms.")] = CorpusBy.year,
     parquet: Annotated[bool, typer.Option(help="Also write .parquet tables.")] = False,
@@ -431,7 +450,8 @@ def lint(
     files: Annotated[
         list[Path],
         typer.Argument(
-            help="Tables or directories (read recursively); - reads a tidy csv from stdin."
+            help="Tables or directories (read recursively); - reads a tidy csv from stdin.",
+            parser=_input_path,
         ),
     ],
     fmt: Annotated[LintFormat, typer.Option("--format", "-f")] = LintFormat.text,

@@ -116,10 +116,18 @@ _TOTAL = re.compile(
 )  # 建成车间8个、小区4个,共12个: the total is the actual
 
 
+# Texts are compared on their first characters only: a real cell is a paragraph at most, and
+# the fuzzy ratios cost the product of the two lengths (two million-character cells: hours).
+MAX_COMPARED_CHARS = 20_000
+# partial_ratio aligns the shorter text at every offset of the longer (length × length):
+# it looks at the first 1,000 characters of each, more than any real cell holds
+MAX_ALIGNED_CHARS = 1_000
+
+
 @lru_cache(maxsize=1 << 17)
 def _text(raw: str) -> _Text:
     # normalize() is idempotent: the parts below read norm as it is, not normalised again.
-    norm = normalize(raw)
+    norm = normalize(raw[:MAX_COMPARED_CHARS])
     found = normalized_quantities(norm)
     cell = read_cell(norm)
     rest = norm
@@ -357,7 +365,7 @@ def compare(target: str, completion: str, indicator: str = "", level2: str = "")
     ind = normalize(indicator or "")
     return Comparison(  # char, partial, token, stripped and indicator ratios
         fuzz.ratio(t.norm, c.norm),
-        fuzz.partial_ratio(t.norm, c.norm),
+        fuzz.partial_ratio(t.norm[:MAX_ALIGNED_CHARS], c.norm[:MAX_ALIGNED_CHARS]),
         fuzz.token_set_ratio(t.joined_tokens, c.joined_tokens),
         fuzz.ratio(t.trimmed, c.stripped),
         fuzz.ratio(ind, c.norm) if ind else 0.0,
@@ -400,7 +408,11 @@ def features(table: pd.DataFrame) -> pd.DataFrame:
     indicator_ratio = similarity(fuzz.ratio, inds, c_norm)
     columns = {
         "char_ratio": similarity(fuzz.ratio, t_norm, c_norm),
-        "char_partial_ratio": similarity(fuzz.partial_ratio, t_norm, c_norm),
+        "char_partial_ratio": similarity(
+            fuzz.partial_ratio,
+            [t[:MAX_ALIGNED_CHARS] for t in t_norm],
+            [c[:MAX_ALIGNED_CHARS] for c in c_norm],
+        ),
         "token_ratio": similarity(
             fuzz.token_set_ratio,
             [t.joined_tokens for t in t_info],
@@ -460,13 +472,16 @@ def explain(target: str, completion: str, indicator: str = "") -> dict:
             "quantities": [_quantity_dict(q, text) for q in quantities(text)],
         }
 
-    return {
+    result = {
         "schema": "nlp-eval.explain/1",
         "indicator": indicator,
-        "target": side(target),
-        "completion": side(completion),
+        "target": side(target[:MAX_COMPARED_CHARS]),
+        "completion": side(completion[:MAX_COMPARED_CHARS]),
         "comparison": as_dict(compare(target, completion, indicator)),
     }
+    if max(len(target), len(completion)) > MAX_COMPARED_CHARS:
+        result["note"] = f"texts over {MAX_COMPARED_CHARS:,} characters: only their start is read"
+    return result
 
 
 def explain_text(result: dict) -> str:

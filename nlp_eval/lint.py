@@ -224,7 +224,10 @@ def read_suppressions(source: pd.DataFrame | str | Path) -> pd.DataFrame:
     if isinstance(source, pd.DataFrame):
         frame = source.copy()
     else:
+        from nlp_eval.io.limits import check_regular_file
+
         path = Path(source)
+        check_regular_file(path)  # a folder or a FIFO is one line, never a block
         try:
             text = path.read_text(encoding="utf-8-sig")
         except (OSError, UnicodeDecodeError) as err:

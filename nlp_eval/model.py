@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import numpy as np
 import pandas as pd
 
-from nlp_eval.errors import ModelError
+from nlp_eval.errors import ModelError, ReadError
 from nlp_eval.records import LABELS, Finding
 
 if TYPE_CHECKING:  # scikit-learn is imported only to train: prediction is numpy
@@ -392,7 +392,48 @@ def _read(path: Path) -> Model:
         raise ModelError(f"{path}: cannot read model: {err.strerror or err}") from err
 
 
+# What a model file may hold: these arrays, numeric, and no more than this in total.
+MODEL_ARRAYS = ("header", "char_idf", "word_idf", "mean", "scale", "coef", "intercept")
+MAX_MODEL_MB = 500
+
+
+def _check_archive(handle: Any, name: str) -> None:
+    """Members, dtypes and shapes from the zip directory and the .npy headers, before any
+    array is allocated: a header claiming 600 million floats is refused, not allocated."""
+    try:
+        archive = zipfile.ZipFile(handle)
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError) as err:
+        raise ModelError(f"{name}: not an nlp-eval model file ({err})") from None
+    with archive:
+        members = {info.filename: info for info in archive.infolist()}
+        expected = {f"{array}.npy" for array in MODEL_ARRAYS}
+        if set(members) != expected:
+            odd = sorted(set(members) ^ expected)
+            raise ModelError(f"{name}: not an nlp-eval model file (members {', '.join(odd)})")
+        total = sum(info.file_size for info in members.values())
+        if total > MAX_MODEL_MB * 2**20:
+            raise ModelError(f"{name}: {total / 2**20:,.0f} MB of arrays (limit {MAX_MODEL_MB} MB)")
+        for member, info in members.items():
+            try:
+                with archive.open(info) as part:
+                    version = np.lib.format.read_magic(part)
+                    read_header = (
+                        np.lib.format.read_array_header_1_0
+                        if version == (1, 0)
+                        else np.lib.format.read_array_header_2_0
+                    )
+                    shape, _, dtype = read_header(part)
+            except (ValueError, OSError, EOFError, zipfile.BadZipFile, SyntaxError) as err:
+                raise ModelError(f"{name}: {member}: not a numpy array ({err})") from None
+            if dtype.kind not in "fiu":
+                raise ModelError(f"{name}: {member}: {dtype} is not a numeric array")
+            if math.prod(shape) * dtype.itemsize > info.file_size:
+                raise ModelError(f"{name}: {member}: shape {shape} is larger than its data")
+    handle.seek(0)
+
+
 def _read_handle(handle: Any, name: str) -> Model:
+    _check_archive(handle, name)
     try:
         with np.load(handle, allow_pickle=False) as data:
             arrays = {key: data[key] for key in data.files}
@@ -400,6 +441,8 @@ def _read_handle(handle: Any, name: str) -> Model:
         raise ModelError(f"{name}: not an nlp-eval model file ({err})") from err
     try:
         header = json.loads(arrays["header"].tobytes().decode("utf-8"))
+    except RecursionError:
+        raise ModelError(f"{name}: not an nlp-eval model file (header nested too deeply)") from None
     except (KeyError, ValueError) as err:
         raise ModelError(f"{name}: not an nlp-eval model file (no header)") from err
     if not isinstance(header, dict) or header.get("format") != FORMAT:
@@ -494,17 +537,25 @@ def read_labels(paths: Iterable[str | Path]) -> pd.DataFrame:
     from nlp_eval.records import COLUMNS
 
     frames = []
+    from nlp_eval.io.limits import check_regular_file
+
     for path in map(Path, paths):
+        check_regular_file(path)  # a folder or a FIFO is one line, never a block
         try:
             sep = "\t" if path.suffix.lower() in (".tsv", ".txt") else ","
             frame = pd.read_csv(
                 path, sep=sep, dtype=str, keep_default_na=False, quoting=3 if sep == "\t" else 0
             )
+        except pd.errors.EmptyDataError:
+            raise ReadError(f"{path}: empty label file") from None
         except (OSError, UnicodeDecodeError, pd.errors.ParserError) as err:
-            raise ReadError(f"{path}: cannot read labels: {err}") from err
+            reason = str(err).strip().splitlines()[-1] if str(err).strip() else type(err).__name__
+            raise ReadError(f"{path}: cannot read labels: {reason}") from None
         for col in ("target", "completion", "label"):
             if col not in frame:
                 raise ReadError(f"{path}: labels need a {col!r} column")
+        if frame.empty:
+            raise ReadError(f"{path}: no labelled pairs (a header only)")
         bad = sorted(set(frame["label"]) - set(LABELS))
         if bad:
             raise ReadError(f"{path}: unknown label {bad[0]!r}: labels are {', '.join(LABELS)}")
@@ -526,6 +577,8 @@ def read_labels(paths: Iterable[str | Path]) -> pd.DataFrame:
 def train_files(paths: Iterable[str | Path], out: str | Path, *, C: float = 4.0) -> str:
     """Train on label files, save the model to out, and say what was trained."""
     table = read_labels(paths)
+    if table["label"].nunique() < 2:
+        raise ReadError(f"{', '.join(map(str, paths))}: training needs at least two labels")
     model = train(
         table, table["label"].tolist(), C=C, info={"trained_on": [Path(p).name for p in paths]}
     )

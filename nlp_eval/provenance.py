@@ -81,7 +81,7 @@ def inputs(paths: Iterable[str | Path]) -> list[dict[str, Any]]:
     from nlp_eval.io import _expand
 
     out = []
-    for path in _expand(paths):
+    for path in (item.path for item in _expand(paths)):
         try:
             out.append({"file": str(path), "size": path.stat().st_size,
                         "sha256": file_sha256(path)})  # fmt: skip

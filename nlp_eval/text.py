@@ -359,11 +359,15 @@ def _cutter(engine: Engine) -> Callable[[str], list[str]]:
     return lambda text: reference.lcut(text, HMM=False)
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 @lru_cache(maxsize=1 << 17)
 def _tokens(cell: str, engine: Engine) -> tuple[str, ...]:
     from nlp_eval.numbers import token_spans  # numbers imports this module
 
     cut = _cutter(engine)
+    cell = _LONE_SURROGATE.sub("\ufffd", cell)  # the cutters cannot encode \ud800 (from a bad file)
     out: list[str] = []
     position = 0
     for start, end in (*token_spans(cell), (len(cell), len(cell))):

@@ -122,7 +122,8 @@ def charts(
     font = _font()
     w = words(lang if font else "en")
     names = {m: w[m] for m in PLOTTED}
-    with warnings.catch_warnings(), plt.rc_context(font):
+    # group names come from the tables: `$…$` or `\frac{` in them is text, never math
+    with warnings.catch_warnings(), plt.rc_context({**font, "text.parse_math": False}):
         warnings.simplefilter("ignore")  # missing CJK glyphs must not fail a chart
         years = _by_year(measures)
         shown = [m for m in PLOTTED if m in years and years[m].notna().any()]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import io as _io
 import math
+import os
 import sys
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -153,26 +154,27 @@ class Input:
     in_folder: bool
 
 
-def _expand(paths: Iterable[str | Path]) -> list[Input]:
+def _expand(paths: Iterable[str | Path], problems: list[str] | None = None) -> list[Input]:
     """Files in the given order; directories recursively (sorted), keeping table files only.
 
     A file named on the command line is always read (and reported if unsupported); inside a
-    directory, README/markdown and other non-table files are skipped silently. A file's name
-    is its path relative to the directory given, so 2020/自评表.xlsx and 2021/自评表.xlsx are
-    two documents; two inputs that would still share a document (自评表.xlsx and 自评表.docx)
-    keep their suffix in it.
+    directory, README/markdown and other non-table files are skipped silently, while what
+    cannot be read there (a folder without permission, a FIFO or a symlink loop named like a
+    table, a symlink leading out of the folder) is one line in problems. A file's name is its
+    path relative to the directory given, so 2020/自评表.xlsx and 2021/自评表.xlsx are two
+    documents; two inputs that would still share a document (自评表.xlsx and 自评表.docx) keep
+    their suffix in it.
     """
+    problems = [] if problems is None else problems
     found: list[tuple[Path, str, bool]] = []
-    for p in map(Path, paths):
+    for given in paths:
+        if str(given) == "":
+            problems.append("'': an empty path names no file")
+            continue
+        p = Path(given)
         if p.is_dir():
-            for f in sorted(p.rglob("*")):
-                if (
-                    f.is_file()
-                    and not f.name.startswith((".", "~$"))
-                    and f.suffix.lower() in READERS
-                    and not f.stem.upper().startswith(("README", "LICENSE"))
-                ):
-                    found.append((f, f.relative_to(p).as_posix(), True))
+            for f in table_files(p, problems):
+                found.append((f, f.relative_to(p).as_posix(), True))
         else:
             found.append((p, p.name, False))
 
@@ -185,6 +187,41 @@ def _expand(paths: Iterable[str | Path]) -> list[Input]:
         Input(path, name, stem(name) if stems[stem(name)] == names[name] else name, in_folder)
         for path, name, in_folder in found
     ]
+
+
+def _is_table_name(f: Path) -> bool:
+    return (
+        not f.name.startswith((".", "~$"))
+        and f.suffix.lower() in READERS
+        and not f.stem.upper().startswith(("README", "LICENSE"))
+    )
+
+
+def table_files(folder: Path, problems: list[str]) -> list[Path]:
+    """The table files under folder (sorted); only regular files, symlinks kept inside it."""
+    found: list[Path] = []
+    root = folder.resolve()
+
+    def unreadable(err: OSError) -> None:
+        where = err.filename or folder
+        problems.append(terminal(f"{where}: cannot open folder ({err.strerror or err})"))
+
+    for dirpath, dirnames, filenames in os.walk(folder, onerror=unreadable):
+        dirnames.sort()
+        for name in sorted(filenames) + [d for d in dirnames if Path(dirpath, d).is_symlink()]:
+            f = Path(dirpath, name)
+            if not _is_table_name(f):
+                continue
+            try:
+                limits.check_regular_file(f)
+                if f.is_symlink() and root not in f.resolve().parents:
+                    raise ReadError(f"{f}: a symlink out of {folder}, skipped (name it to read it)")
+            except ReadError as err:
+                if "is a directory" not in str(err):
+                    problems.append(terminal(str(err)))
+                continue
+            found.append(f)
+    return sorted(found)
 
 
 def read(path: str | Path) -> pd.DataFrame:
@@ -217,7 +254,9 @@ def read_files(
     docs: dict[str, str] = {}
     files_read = 0
     extra_columns: dict[str, None] = {}  # ordered set: first seen, first placed
-    items = _expand(paths)
+    if isinstance(paths, str | Path):  # read_files("a.tsv"): one path, not its characters
+        paths = [paths]
+    items = _expand(paths, problems)
     for item in items:
         docs[str(item.path)] = item.doc
     work = [

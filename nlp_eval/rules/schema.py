@@ -245,6 +245,8 @@ def _check_params(code: str, spec: dict, function, bad, base: Path | None) -> No
     for name, parameter in accepted.items():
         if parameter.default is inspect.Parameter.empty and name not in params:
             bad(f"{code}.params.{name}", f"missing (kind {spec['kind']} needs it)")
+    if spec["kind"] == "regex" and not (params.get("pattern") or params.get("patterns")):
+        bad(f"{code}.params", "kind regex needs a pattern or a patterns list")
 
 
 def _word_list(where: str, name: str, bad, base: Path | None) -> tuple[str, ...] | None:

@@ -67,7 +67,7 @@ def serve(
         max_upload=max_upload_mb * 2**20,
     )
     app = create_app(settings)
-    files = _expand(paths)
+    files = [item.path for item in _expand(paths)]
     if files:
         state = app.state.serve
         run_id = state.start([Input(str(f), str(f)) for f in files], [str(f) for f in files])
