@@ -17,7 +17,7 @@ import shutil
 import time
 import uuid
 from collections import OrderedDict
-from concurrent.futures import Executor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path, PurePosixPath
@@ -71,7 +71,8 @@ RUN_ID = re.compile(r"\d{8}-\d{6}-[0-9a-f]{6}")
 class Settings:
     data: Path  # the server's data folder: uploads and run results live here
     db: Path
-    executor: Executor
+    workers: int = 2  # runs at once; more would only share the same cores
+    isolate: bool = True  # each run in its own process (False: in a thread, for tests)
     token: str | None = None  # required on every request when set
     allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost", "[::1]")
     max_upload: int = DEFAULT_MAX_UPLOAD
@@ -85,6 +86,9 @@ class State:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.store = Store(settings.db)
+        # A thread per run at most `workers` at once; with `isolate` the thread only waits for
+        # the run's own process, so the server never computes while it answers pages.
+        self.executor = ThreadPoolExecutor(settings.workers, thread_name_prefix="run")
         self.cache: OrderedDict[str, runs.RunResult] = OrderedDict()
         self.indexes: dict[str, RunIndex] = {}
         for run in self.store.interrupted():
@@ -102,10 +106,16 @@ class State:
         record = [{"path": i.path, "name": i.name} for i in inputs]
         (folder / "inputs.json").write_text(json.dumps(record, ensure_ascii=False), "utf-8")
         self.store.add_run(run_id, shown + list(notes))
-        self.settings.executor.submit(
-            runs.work, str(self.settings.db), run_id, inputs, str(folder), self.settings.lang
+        job = runs.work_in_process if self.settings.isolate else runs.work
+        self.executor.submit(
+            job, str(self.settings.db), run_id, inputs, str(folder), self.settings.lang
         )
         return run_id
+
+    def close(self) -> None:
+        """Stop now: end the runs' processes (marked interrupted at the next start)."""
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        runs.stop_processes()
 
     def inputs(self, run_id: str) -> list[runs.Input]:
         record = json.loads((self.folder(run_id) / "inputs.json").read_text("utf-8"))

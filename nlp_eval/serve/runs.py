@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import multiprocessing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -210,6 +211,30 @@ def load(folder: Path) -> RunResult:
         lang=meta["lang"],
     )
     return RunResult(scores=scores, reader_problems=frames["reader_problems"])
+
+
+def work_in_process(
+    db_path: str, run_id: str, inputs: list[Input], folder: str, lang: str = "zh"
+) -> None:
+    """`work` in a fresh process (spawn, never a fork of the server's threads); wait for it.
+
+    A process per run rather than a pool: nothing idles after the run, and a run's process
+    ends with it; daemonic, so it never outlives the server's normal exit.
+    """
+    context = multiprocessing.get_context("spawn")
+    process = context.Process(
+        target=work, args=(db_path, run_id, inputs, folder, lang), name=f"run-{run_id}",
+        daemon=True,
+    )  # fmt: skip
+    process.start()
+    process.join()
+
+
+def stop_processes() -> None:
+    """End every run's process now (the server is stopping)."""
+    for child in multiprocessing.active_children():
+        if child.name.startswith("run-"):
+            child.terminate()
 
 
 def work(db_path: str, run_id: str, inputs: list[Input], folder: str, lang: str = "zh") -> None:
