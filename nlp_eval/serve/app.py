@@ -420,13 +420,16 @@ def _done_run(request: Request) -> Run | None:
     return run if run is not None and run.status == "done" else None
 
 
-async def _numbers(request: Request, *names: str) -> tuple[Any, list[int]] | None:
-    """The posted form and its integer fields, None when one is not an integer."""
+async def _review_form(request: Request, *names: str) -> Response | tuple[str, Any, list[int]]:
+    """A review form posted to a finished run: (run id, form, its integer fields), or the error."""
+    if _done_run(request) is None:
+        return _error(request, 404, NOT_FINISHED)
     form = await request.form()
     try:
-        return form, [int(str(form.get(name, ""))) for name in names]
+        numbers = [int(str(form.get(name, ""))) for name in names]
     except ValueError:
-        return None
+        return _error(request, 400, "bad form")
+    return request.path_params["run_id"], form, numbers
 
 
 async def project_page(request: Request) -> Response:
@@ -448,13 +451,10 @@ async def project_page(request: Request) -> Response:
 
 async def decide(request: Request) -> Response:
     state = _state(request)
-    run_id = request.path_params["run_id"]
-    if _done_run(request) is None:
-        return _error(request, 404, NOT_FINISHED)
-    posted = await _numbers(request, "finding", "rank")
-    if posted is None:
-        return _error(request, 400, "bad form")
-    form, (index, rank) = posted
+    posted = await _review_form(request, "finding", "rank")
+    if isinstance(posted, Response):
+        return posted
+    run_id, form, (index, rank) = posted
     judged = (await asyncio.to_thread(state.index, run_id)).judged
     if not 0 <= index < len(judged):
         return _error(request, 400, "no such finding")
@@ -473,13 +473,10 @@ async def decide(request: Request) -> Response:
 
 async def note(request: Request) -> Response:
     state = _state(request)
-    run_id = request.path_params["run_id"]
-    if _done_run(request) is None:
-        return _error(request, 404, NOT_FINISHED)
-    posted = await _numbers(request, "row", "rank")
-    if posted is None:
-        return _error(request, 400, "bad form")
-    form, (row, rank) = posted
+    posted = await _review_form(request, "row", "rank")
+    if isinstance(posted, Response):
+        return posted
+    run_id, form, (row, rank) = posted
     result = await asyncio.to_thread(state.result, run_id)
     pairs = result.scores.pairs
     if not 0 <= row < len(pairs):
