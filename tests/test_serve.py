@@ -10,7 +10,6 @@ import sqlite3
 import subprocess
 import sys
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -37,9 +36,8 @@ HOSTILE = [
 
 def make_client(data: Path, **settings) -> tuple[TestClient, Settings]:
     options = {"allowed_hosts": ("testserver",)} | settings
-    config = Settings(
-        data=data, db=data / "review.sqlite", executor=ThreadPoolExecutor(2), **options
-    )
+    # runs in threads here (isolate=False); the browser test runs the real server's processes
+    config = Settings(data=data, db=data / "review.sqlite", isolate=False, **options)
     return TestClient(create_app(config)), config
 
 

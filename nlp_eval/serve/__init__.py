@@ -7,13 +7,11 @@ Runs are read, linted and scored in worker processes; decisions and notes are ke
 from __future__ import annotations
 
 import ipaddress
-import multiprocessing
 import secrets
+import signal
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-WORKERS = 2  # runs at once; more would only share the same cores
 NEEDS = ("starlette", "uvicorn", "jinja2", "python_multipart")  # the extra `serve`
 
 
@@ -57,19 +55,16 @@ def serve(
     data = data or Path.home() / ".nlp-eval" / "serve"
     data.mkdir(parents=True, exist_ok=True)
     token = None if is_loopback(host) else secrets.token_urlsafe(24)
-    # spawn: a clean interpreter per worker, never a fork of the server's threads
-    executor = ProcessPoolExecutor(WORKERS, mp_context=multiprocessing.get_context("spawn"))
     settings = Settings(
         data=data,
         db=db or data / "review.sqlite",
-        executor=executor,
         token=token,
         max_upload=max_upload_mb * 2**20,
     )
     app = create_app(settings)
+    state = app.state.serve
     files = [item.path for item in _expand(paths)]
     if files:
-        state = app.state.serve
         run_id = state.start([Input(str(f), str(f)) for f in files], [str(f) for f in files])
         echo(f"run {run_id}: {len(files)} files")
     shown = f"[{host}]" if ":" in host else host
@@ -77,18 +72,17 @@ def serve(
     echo(f"nlp-eval serve: {address}  (data: {data}; Ctrl+C stops)")
     if token:
         echo("listening beyond this machine: every request must carry the token above")
+    # uvicorn re-raises SIGTERM/SIGINT after its graceful shutdown; turned into exceptions
+    # here, they let the runs' processes be ended below instead of outliving the server
+    previous = signal.signal(signal.SIGTERM, _stop)
     try:
         uvicorn.run(app, host=host, port=port, log_level="warning")
+    except KeyboardInterrupt:
+        pass
     finally:
-        _stop_workers(executor)
+        state.close()
+        signal.signal(signal.SIGTERM, previous)
 
 
-def _stop_workers(executor: ProcessPoolExecutor) -> None:
-    """Stop now, not after the runs going on (they are marked interrupted at the next start)."""
-    if hasattr(executor, "terminate_workers"):  # Python 3.14
-        executor.terminate_workers()
-        return
-    processes = list((getattr(executor, "_processes", None) or {}).values())
-    executor.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.terminate()
+def _stop(signum: int, frame: object) -> None:
+    raise SystemExit(0)

@@ -17,7 +17,7 @@ import shutil
 import time
 import uuid
 from collections import OrderedDict
-from concurrent.futures import Executor
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from importlib.resources import files
 from pathlib import Path, PurePosixPath
@@ -71,7 +71,8 @@ RUN_ID = re.compile(r"\d{8}-\d{6}-[0-9a-f]{6}")
 class Settings:
     data: Path  # the server's data folder: uploads and run results live here
     db: Path
-    executor: Executor
+    workers: int = 2  # runs at once; more would only share the same cores
+    isolate: bool = True  # each run in its own process (False: in a thread, for tests)
     token: str | None = None  # required on every request when set
     allowed_hosts: tuple[str, ...] = ("127.0.0.1", "localhost", "[::1]")
     max_upload: int = DEFAULT_MAX_UPLOAD
@@ -85,6 +86,9 @@ class State:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.store = Store(settings.db)
+        # A thread per run at most `workers` at once; with `isolate` the thread only waits for
+        # the run's own process, so the server never computes while it answers pages.
+        self.executor = ThreadPoolExecutor(settings.workers, thread_name_prefix="run")
         self.cache: OrderedDict[str, runs.RunResult] = OrderedDict()
         self.indexes: dict[str, RunIndex] = {}
         for run in self.store.interrupted():
@@ -102,10 +106,16 @@ class State:
         record = [{"path": i.path, "name": i.name} for i in inputs]
         (folder / "inputs.json").write_text(json.dumps(record, ensure_ascii=False), "utf-8")
         self.store.add_run(run_id, shown + list(notes))
-        self.settings.executor.submit(
-            runs.work, str(self.settings.db), run_id, inputs, str(folder), self.settings.lang
+        job = runs.work_in_process if self.settings.isolate else runs.work
+        self.executor.submit(
+            job, str(self.settings.db), run_id, inputs, str(folder), self.settings.lang
         )
         return run_id
+
+    def close(self) -> None:
+        """Stop now: end the runs' processes (marked interrupted at the next start)."""
+        self.executor.shutdown(wait=False, cancel_futures=True)
+        runs.stop_processes()
 
     def inputs(self, run_id: str) -> list[runs.Input]:
         record = json.loads((self.folder(run_id) / "inputs.json").read_text("utf-8"))
@@ -410,13 +420,16 @@ def _done_run(request: Request) -> Run | None:
     return run if run is not None and run.status == "done" else None
 
 
-async def _numbers(request: Request, *names: str) -> tuple[Any, list[int]] | None:
-    """The posted form and its integer fields, None when one is not an integer."""
+async def _review_form(request: Request, *names: str) -> Response | tuple[str, Any, list[int]]:
+    """A review form posted to a finished run: (run id, form, its integer fields), or the error."""
+    if _done_run(request) is None:
+        return _error(request, 404, NOT_FINISHED)
     form = await request.form()
     try:
-        return form, [int(str(form.get(name, ""))) for name in names]
+        numbers = [int(str(form.get(name, ""))) for name in names]
     except ValueError:
-        return None
+        return _error(request, 400, "bad form")
+    return request.path_params["run_id"], form, numbers
 
 
 async def project_page(request: Request) -> Response:
@@ -438,13 +451,10 @@ async def project_page(request: Request) -> Response:
 
 async def decide(request: Request) -> Response:
     state = _state(request)
-    run_id = request.path_params["run_id"]
-    if _done_run(request) is None:
-        return _error(request, 404, NOT_FINISHED)
-    posted = await _numbers(request, "finding", "rank")
-    if posted is None:
-        return _error(request, 400, "bad form")
-    form, (index, rank) = posted
+    posted = await _review_form(request, "finding", "rank")
+    if isinstance(posted, Response):
+        return posted
+    run_id, form, (index, rank) = posted
     judged = (await asyncio.to_thread(state.index, run_id)).judged
     if not 0 <= index < len(judged):
         return _error(request, 400, "no such finding")
@@ -463,13 +473,10 @@ async def decide(request: Request) -> Response:
 
 async def note(request: Request) -> Response:
     state = _state(request)
-    run_id = request.path_params["run_id"]
-    if _done_run(request) is None:
-        return _error(request, 404, NOT_FINISHED)
-    posted = await _numbers(request, "row", "rank")
-    if posted is None:
-        return _error(request, 400, "bad form")
-    form, (row, rank) = posted
+    posted = await _review_form(request, "row", "rank")
+    if isinstance(posted, Response):
+        return posted
+    run_id, form, (row, rank) = posted
     result = await asyncio.to_thread(state.result, run_id)
     pairs = result.scores.pairs
     if not 0 <= row < len(pairs):

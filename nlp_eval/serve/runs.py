@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import multiprocessing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,12 +53,13 @@ def _rename(text: Any, names: dict[str, str]) -> Any:
     return text
 
 
-def _read(inputs: list[Input], report: Any) -> tuple[Any, list[str]]:
+def _read(
+    inputs: list[Input], report: Any, lang: str
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None, list[str]]:
     """Read file by file (for progress), renaming stored files to the names the user gave."""
     from nlp_eval.io import read_files
 
     tables, unplaced, problems, readers = [], [], [], []
-    files_read = 0
     for done, item in enumerate(inputs):
         report("read", done, len(inputs))
         result = read_files([item.path])
@@ -77,16 +79,16 @@ def _read(inputs: list[Input], report: Any) -> tuple[Any, list[str]]:
         unplaced.append(part)
         problems += [_rename(p, names) for p in result.problems]
         if hasattr(result, "reader_problems"):  # the reader's own list, when it has one
-            listed = result.reader_problems()
+            listed = result.reader_problems(lang=lang)
             for column in listed.columns:
                 listed[column] = listed[column].map(lambda t, n=names: _rename(t, n))
+            listed["doc"] = listed["doc"].where(listed["doc"] != stored.stem, Path(shown).stem)
             readers.append(listed)
-        files_read += result.files_read
     report("read", len(inputs), len(inputs))
     table = pd.concat(tables, ignore_index=True) if tables else pd.DataFrame()
     unplaced_all = pd.concat(unplaced, ignore_index=True) if unplaced else pd.DataFrame()
     listed = pd.concat(readers, ignore_index=True) if readers else None
-    return (table, unplaced_all, listed, files_read), problems
+    return table, unplaced_all, listed, problems
 
 
 def reader_problems(
@@ -115,7 +117,7 @@ def execute(inputs: list[Input], report: Any, lang: str = "zh") -> RunResult:
     from nlp_eval.lint import lint
     from nlp_eval.score import score
 
-    (table, unplaced, listed, _), problems = _read(inputs, report)
+    table, unplaced, listed, problems = _read(inputs, report, lang)
     if table.empty:
         raise NlpEvalError("; ".join(problems) or "no self-evaluation table found")
     report("lint", 0, 1)
@@ -124,9 +126,6 @@ def execute(inputs: list[Input], report: Any, lang: str = "zh") -> RunResult:
     scores = score(linted.table, linted.findings, lang=lang)
     scores = Scores(**{**scores.__dict__, "problems": problems})
     problems_frame = listed if listed is not None else reader_problems(table, unplaced, problems)
-    if listed is not None and problems:  # unreadable files are ours to list either way
-        extra = reader_problems(table.iloc[0:0], unplaced.iloc[0:0], problems)
-        problems_frame = pd.concat([extra, problems_frame], ignore_index=True)
     return RunResult(scores=scores, reader_problems=problems_frame)
 
 
@@ -210,6 +209,30 @@ def load(folder: Path) -> RunResult:
         lang=meta["lang"],
     )
     return RunResult(scores=scores, reader_problems=frames["reader_problems"])
+
+
+def work_in_process(
+    db_path: str, run_id: str, inputs: list[Input], folder: str, lang: str = "zh"
+) -> None:
+    """`work` in a fresh process (spawn, never a fork of the server's threads); wait for it.
+
+    A process per run rather than a pool: nothing idles after the run, and a run's process
+    ends with it; daemonic, so it never outlives the server's normal exit.
+    """
+    context = multiprocessing.get_context("spawn")
+    process = context.Process(
+        target=work, args=(db_path, run_id, inputs, folder, lang), name=f"run-{run_id}",
+        daemon=True,
+    )  # fmt: skip
+    process.start()
+    process.join()
+
+
+def stop_processes() -> None:
+    """End every run's process now (the server is stopping)."""
+    for child in multiprocessing.active_children():
+        if child.name.startswith("run-"):
+            child.terminate()
 
 
 def work(db_path: str, run_id: str, inputs: list[Input], folder: str, lang: str = "zh") -> None:
