@@ -21,6 +21,7 @@ from nlp_eval.errors import RuleError
 from nlp_eval.records import NUMBER_COLUMNS, TEXT_COLUMNS
 
 KINDS: tuple[str, ...] = (
+    "long_name",
     "rate_only",
     "goal_without_evidence",
     "restate_bound",
@@ -773,6 +774,26 @@ def restate_bound(pairs: pd.DataFrame) -> pd.DataFrame:
     return _hits(match != "", pairs.index, match=match)
 
 
+# A numbering prefix (指标6:, （一）, 1.) and a bracketed unit at the end ((万元)) are not the name.
+_NAME_PREFIX = re.compile(
+    r"^(?:[指目]标\s*\d+\s*[:：.、]?|[（(][一二三四五六七八九十\d]+[)）]|\d+\s*[.、:：]|[一二三四五六七八九十]+[、.])"
+)
+_NAME_UNIT = re.compile(r"[（(][^（）()]{1,6}[)）]$")
+
+
+def bare_name(name: str) -> str:
+    """The indicator name without its numbering prefix, bracketed unit and spaces."""
+    name = re.sub(r"\s+", "", name)
+    return _NAME_UNIT.sub("", _NAME_PREFIX.sub("", name))
+
+
+def long_name(pairs: pd.DataFrame, *, min_len: int = 20) -> pd.DataFrame:
+    """A 三级指标 of min_len+ characters once its numbering and unit are set aside."""
+    length = _map_unique(pairs["indicator"], lambda n: len(bare_name(n))).astype(int)
+    mask = (length >= min_len) & ~pairs["i_na"]
+    return _hits(mask, pairs.index, length=length, match=pairs["indicator"])
+
+
 # ---------------------------------------------------------------- project scope (D, A)
 
 
@@ -1177,7 +1198,18 @@ def unit_mismatch(pairs: pd.DataFrame) -> pd.DataFrame:
     # A completion whose only quantity is a threshold still has a unit to show.
     lacking = actual.index[(actual == "") & np.asarray(mask, dtype=bool)]
     actual.loc[lacking] = [_main_text(c) or c for c in pairs.loc[lacking, "c"]]
-    return _hits(mask, pairs.index, goal_unit=goal, actual_unit=actual)
+    # The units themselves (场, 家) when both quantities have one: a bare number has none.
+    goal_name, actual_name = goal.map(_unit_name), actual.map(_unit_name)
+    both = (goal_name != "") & (actual_name != "")
+    return _hits(
+        mask, pairs.index, goal_unit=goal, actual_unit=actual,
+        goal_name=goal_name.where(both, ""), actual_name=actual_name.where(both, ""),
+    )  # fmt: skip
+
+
+def _unit_name(quantity_text: str) -> str:
+    found = numbers.quantities(quantity_text) if quantity_text else []
+    return found[0].unit if found and found[0].family != "date" else ""
 
 
 def points(pairs: pd.DataFrame, *, slack: float = 0.05) -> pd.DataFrame:
