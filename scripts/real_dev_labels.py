@@ -2,7 +2,7 @@
 
     python scripts/real_dev_labels.py [--real-dev ../shared/corpus/real_dev]
 
-Inputs (corpus/labels/real_dev_annotators/): `pairs.tsv` (id, file, project, level1, level2,
+Inputs (labelling/real_dev_annotators/, outside corpus/ so that reading corpus/ skips them): `pairs.tsv` (id, file, project, level1, level2,
 indicator, target, completion, weight, points, reason: the 68 pairs as shown to the
 annotators), `A.tsv` and `B.tsv` (id, label, shortfall yes/no, note: each annotator's own
 work, done independently) and `adjudication.tsv` (id, label, shortfall, reason: the decision
@@ -25,7 +25,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "corpus" / "labels"
-ANNOTATORS = LABELS / "real_dev_annotators"
+ANNOTATORS = ROOT / "labelling" / "real_dev_annotators"  # outside corpus/: not tables
 OUT_COLUMNS = [
     "doc",
     "unit",

@@ -1071,7 +1071,9 @@ def _main_text(text: str) -> str:
 def _actual_text(text: str, value: float = np.nan) -> str:
     """The completion's quantity the verdict compared (its value in base units), else the first."""
     found = _actual_quantities(text)
-    for q in found:
+    # 88.32%及以上: a figure with a stray comparator may be the value compared.
+    candidates = [q for q in numbers.normalized_quantities(text) if q.value is not None]
+    for q in candidates:
         amounts = (q.value, q.high) if q.family == "date" else (q.value * q.factor,)
         if any(a is not None and np.isclose(a, value) for a in amounts):
             return q.text
