@@ -11,7 +11,7 @@ import csv
 import gc
 import io
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal
@@ -37,6 +37,9 @@ if TYPE_CHECKING:
 PRECEDENCE: tuple[str, ...] = ("na", "missing", "copy", "restate", "vague", "specific")
 SUPPRESSION_COLUMNS = ("project", "indicator", "code", "reason")
 LINT_COLUMNS = ("label", "label_score", "codes")
+# Indicators of how a project is run, not of what it produced: no number to ask for.
+PROCESS_INDICATORS = "决策|制度|管理|健全|规范|合规|程序|流程|机制|监督|公开|公示"
+_MARKS = frozenset({"/", "-", "--", "—", "——", "\\", "、"})
 
 
 @dataclass(frozen=True)
@@ -134,12 +137,13 @@ def _lint(
         ]
         scores = np.where(decided, predicted["score"].to_numpy(), scores)
         model_findings = _model_findings(all_rules, predicted, decided, found, pairs, lang)
+    figures = pairs["unlabelled_row"].to_numpy()
+    labels = ["" if f else lab for f, lab in zip(figures, labels, strict=True)]
     findings = select_and_sort(found + model_findings, all_rules, select, ignore)
+    findings = strongest_per_family(findings, all_rules, labels)
     if suppressions is not None:
         findings = suppress(findings, pairs, read_suppressions(suppressions))
     out = table.reset_index(drop=True).copy()
-    figures = pairs["unlabelled_row"].to_numpy()
-    labels = ["" if f else lab for f, lab in zip(figures, labels, strict=True)]
     scores = np.where(figures, np.nan, scores)
     out["label"] = labels
     out["label_score"] = np.round(scores.astype(float), 4)
@@ -176,6 +180,11 @@ def _model_findings(
 ) -> list[Finding]:
     """An M-finding for each label the model gave that no rule finding already explains."""
     explained = {(f.row, f.label) for f in found if f.label}
+    # A process indicator (项目决策, 管理制度健全性) whose target is a dash or a standard with no
+    # number has no value to ask for: the classifier's "give numbers" finding would be noise.
+    process = pairs["indicator"].str.contains(PROCESS_INDICATORS) & ~pairs["t_measurable"]
+    dash = pairs["t_blank"] | pairs["t"].isin(_MARKS)
+    decided = decided & ~(dash | process).to_numpy(dtype=bool)
     out: list[Finding] = []
     for rule in (r for r in rules if r.kind == "model"):
         rows = [
@@ -214,6 +223,29 @@ def select_and_sort(
 def sort_findings(findings: list[Finding]) -> list[Finding]:
     """Findings by row then severity (errors first) then code (stable: ties keep their order)."""
     return sorted(findings, key=lambda f: (f.row, -SEVERITY_ORDER[f.severity], f.code))
+
+
+def strongest_per_family(
+    findings: list[Finding], rules: Iterable[Rule], labels: Sequence[str]
+) -> list[Finding]:
+    """One cell, one message: per pair, a finding that implies another label than the pair's
+    (V003 "vague" on a copied cell) is dropped, then one finding per family (code letter) is
+    kept: the strongest by severity, then the one explaining the pair's label, then a sure
+    rule's, then the lowest code (V001 before V003, C001 before C002, T001 before T002)."""
+    sure = {r.code for r in rules if r.sure}
+
+    def strength(f: Finding) -> tuple:
+        return (-SEVERITY_ORDER[f.severity], f.label != labels[f.row], f.code not in sure, f.code)
+
+    best: dict[tuple[int, str], Finding] = {}
+    for f in findings:
+        if f.label and labels[f.row] and f.label != labels[f.row]:
+            continue
+        key = (f.row, f.code[0])
+        if key not in best or strength(f) < strength(best[key]):
+            best[key] = f
+    kept = set(map(id, best.values()))
+    return [f for f in findings if id(f) in kept]
 
 
 # ---------------------------------------------------------------- suppressions

@@ -35,6 +35,8 @@ if TYPE_CHECKING:  # scikit-learn is imported only to train: prediction is numpy
     from sklearn.pipeline import Pipeline
 
 FORMAT = "nlp-eval.model/1"
+# Label files that measure the model and never train it (corpus/labels/GUIDE.md).
+HELD_OUT = ("real_dev", "heldout_", "blind_")
 DEFAULT_MODEL = "default.npz"
 CHAR_NGRAMS = (1, 3)
 CHAR_LIMIT = 64  # characters of the completion seen by the char n-grams
@@ -575,7 +577,15 @@ def read_labels(paths: Iterable[str | Path]) -> pd.DataFrame:
 
 
 def train_files(paths: Iterable[str | Path], out: str | Path, *, C: float = 4.0) -> str:
-    """Train on label files, save the model to out, and say what was trained."""
+    """Train on label files, save the model to out, and say what was trained.
+
+    Files named like a held-out set (real_dev*, heldout_*, blind_*) are refused: they measure
+    the model and must never train it.
+    """
+    paths = list(paths)
+    held = [p for p in map(Path, paths) if p.name.startswith(HELD_OUT)]
+    if held:
+        raise ModelError(f"{held[0]}: a held-out label set is never used for training")
     table = read_labels(paths)
     if table["label"].nunique() < 2:
         raise ReadError(f"{', '.join(map(str, paths))}: training needs at least two labels")

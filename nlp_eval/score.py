@@ -145,6 +145,15 @@ def _items(
     return items, weights
 
 
+# Findings on the target (scoring.toml target_findings_cost): the completion's writer cannot fix them.
+TARGET_CODES = ("T",)
+
+
+def _target_codes(config: dict[str, Any]) -> tuple[str, ...]:
+    """Code prefixes that cost nothing and are no main problem unless target_findings_cost."""
+    return () if config.get("target_findings_cost", False) else TARGET_CODES
+
+
 def _item_losses(
     rows: list[int],
     labels: Sequence[str],
@@ -154,7 +163,7 @@ def _item_losses(
 ) -> list[tuple[int, Finding | None, str, float]]:
     """Raw losses of one item: (row, finding or None, cause, pair points), before capping."""
     losses: list[tuple[int, Finding | None, str, float]] = []
-    free = tuple(config.get("no_loss", ()))
+    free = tuple(config.get("no_loss", ())) + _target_codes(config)
     for row in rows:
         found = by_row.get(row, [])
         label = labels[row]
@@ -172,6 +181,12 @@ def _item_losses(
             if points:
                 losses.append((row, finding, FINDING_CAUSE, points))
     return losses
+
+
+def _top_codes(codes: Counter, left_out: tuple[str, ...]) -> str:
+    """The three most frequent codes of a project, without the codes left_out (T: the target's)."""
+    kept = [(c, n) for c, n in codes.most_common() if not (left_out and c.startswith(left_out))]
+    return " ".join(f"{c}×{n}" for c, n in kept[:3])
 
 
 def score(table: pd.DataFrame, findings: Iterable[Finding], *, lang: str = "zh") -> Scores:
@@ -334,7 +349,7 @@ def _projects(
                 **{label: int(counts.get(label, 0)) for label in LABELS},
                 "findings": int(sum(codes.values())),
                 "points_lost": round(lost.get((doc, project), 0.0), 1),
-                "top_codes": " ".join(f"{c}×{n}" for c, n in codes.most_common(3)),
+                "top_codes": _top_codes(codes, _target_codes(settings())),
                 "unscored_pairs": int(a["unscored"]),
             }
         )

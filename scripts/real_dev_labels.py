@@ -2,7 +2,7 @@
 
     python scripts/real_dev_labels.py [--real-dev ../shared/corpus/real_dev]
 
-Inputs (corpus/labels/real_dev_annotators/): `pairs.tsv` (id, file, project, level1, level2,
+Inputs (labelling/real_dev_annotators/, outside corpus/ so that reading corpus/ skips them): `pairs.tsv` (id, file, project, level1, level2,
 indicator, target, completion, weight, points, reason: the 68 pairs as shown to the
 annotators), `A.tsv` and `B.tsv` (id, label, shortfall yes/no, note: each annotator's own
 work, done independently) and `adjudication.tsv` (id, label, shortfall, reason: the decision
@@ -23,40 +23,16 @@ import re
 from collections import Counter
 from pathlib import Path
 
+from nlp_eval import lexicon
+from nlp_eval.records import COLUMNS
+
 ROOT = Path(__file__).resolve().parent.parent
 LABELS = ROOT / "corpus" / "labels"
-ANNOTATORS = LABELS / "real_dev_annotators"
-OUT_COLUMNS = [
-    "doc",
-    "unit",
-    "region",
-    "year",
-    "project",
-    "level1",
-    "level2",
-    "indicator",
-    "target",
-    "completion",
-    "weight",
-    "points",
-    "reason",
-    "label",
-    "shortfall",
-    "note",
-]
-# 二级指标 as the tidy table names them, and the 一级 each belongs to.
-LEVEL2 = {
-    "数量": "产出",
-    "质量": "产出",
-    "时效": "产出",
-    "成本": "产出",
-    "经济": "效益",
-    "社会": "效益",
-    "生态": "效益",
-    "可持续": "效益",
-    "满意度": "满意度",
-}
-LEVEL1 = ("产出", "效益", "满意度", "总体")
+ANNOTATORS = ROOT / "labelling" / "real_dev_annotators"  # outside corpus/: not tables
+# The tidy table's columns up to reason (the shortfall rules read weight, points and reason).
+OUT_COLUMNS = [*COLUMNS[: COLUMNS.index("reason") + 1], "label", "shortfall", "note"]
+# Category cells → (一级, 二级) as the tidy table names them: the reader's own fallback lexicon.
+KEYWORDS = [(r["keyword"], r["level1"], r["level2"]) for r in lexicon.table("level_keywords.tsv")]
 
 
 def read_tsv(path: Path) -> list[dict[str, str]]:
@@ -78,15 +54,18 @@ def agreement(a: list[str], b: list[str]) -> str:
     return f"{same}/{len(a)} = {same / len(a):.3f}, Cohen's kappa {kappa(a, b):.3f}"
 
 
+def category(cell: str) -> tuple[str, str]:
+    """数量指标, 产出数量, 服务对象满意度指标 → (产出, 数量) / (满意度, 满意度); ("", "") if none."""
+    return next(((l1, l2) for word, l1, l2 in KEYWORDS if word in cell), ("", ""))
+
+
 def level2_name(cell: str) -> str:
-    """数量指标, 产出数量指标, 产出数量, 服务对象满意度指标 → 数量 / 满意度 …; "" if none."""
-    return next((name for name in LEVEL2 if name in cell), "")
+    return category(cell)[1]
 
 
 def level1_name(cell: str, level2: str) -> str:
     """产出指标(50分) → 产出; a bare weight (50分) or blank cell → the 一级 of its 二级."""
-    found = next((name for name in LEVEL1 if name in cell), "")
-    return found or LEVEL2.get(level2, "")
+    return category(cell)[0] or category(level2)[0]
 
 
 def header(path: Path) -> dict[str, str]:
@@ -122,7 +101,7 @@ def build(real_dev: Path) -> list[dict[str, str]]:
         final = a[i] if same else decided[i]
         note = a[i]["note"] if same else f"adjudicated: {decided[i]['reason']}"
         level2 = level2_name(p["level2"])
-        level1 = level1_name(p["level1"], level2)
+        level1 = level1_name(p["level1"], p["level2"])
         if p["indicator"] == "年度总体目标" or p["level1"] == "总体":
             level1, level2 = "总体", ""
         elif not level1 and not level2 and doc in previous:

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+from collections import Counter
 from pathlib import Path
 
 import pandas as pd
@@ -13,7 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from nlp_eval.cli import app
-from nlp_eval.lint import lint
+from nlp_eval.lint import Linted, lint
 from nlp_eval.records import COLUMNS
 from nlp_eval.rules import example_table, load_rules
 
@@ -378,3 +379,81 @@ def _without_own_cells(text: str, row: pd.Series) -> str:
         if cell:
             text = text.replace(f"“{cell}”", "“…”")
     return text
+
+
+# ---------------------------------------------------------------- findings an auditor signs
+
+
+@pytest.fixture(scope="module")
+def corpus_and_seed() -> Linted:
+    from nlp_eval.io import read_files
+
+    return lint(read_files([CORPUS, SEED]).table)
+
+
+def test_every_finding_reads_as_chinese(corpus_and_seed):
+    """No quote of one character that is not a whole cell of the pair (写出“于”的实际值), no
+    empty brackets, no unit that is not a unit, no message twice on one pair."""
+    linted = corpus_and_seed
+    bad = []
+    for f in linted.findings:
+        row = linted.table.iloc[f.row]
+        cells = {str(row[c]).strip() for c in ("indicator", "target", "completion", "reason")}
+        for text in (f.message, f.suggestion):
+            bad += [
+                (f.code, text)
+                for q in re.findall(r"“([^”]*)”", text)
+                if len(q) <= 1 and q not in cells
+            ]
+            if re.search(r"（\s*）|\(\s*\)|“\s*”", text):
+                bad.append((f.code, text))
+        if f.code == "N005":
+            named = re.search(r"（(\S+) 与 (\S+)）", f.message)
+            bad += [(f.code, f.message) for u in (named.groups() if named else ()) if not _unit(u)]
+    seen = {}
+    for f in linted.findings:
+        key = (f.row, f.message)
+        if key in seen:
+            bad.append((f.code, f.message))
+        seen[key] = f
+    assert not bad, bad[:5]
+
+
+def _unit(name: str) -> bool:
+    """A unit the parser reads as one (场, 万人次, 次/年), not a number or a word."""
+    from nlp_eval.numbers import quantities
+
+    found = quantities("1" + name)
+    return len(found) == 1 and found[0].unit == name
+
+
+def test_a_pair_shows_one_finding_per_family(corpus_and_seed):
+    families = Counter((f.row, f.code[0]) for f in corpus_and_seed.findings)
+    assert max(families.values()) == 1
+
+
+def test_the_finding_kept_is_the_strongest_and_agrees_with_the_label():
+    # 有效提高 is a bare status (V001, sure) and an evaluative word (V003): V001 stays.
+    linted = lint(_table([{"target": "提高", "completion": "有效提高"}]), model=False)
+    assert [f.code for f in linted.findings if f.code.startswith("V")] == ["V001"]
+    # A copied target with an evaluative word: the copy is the label, no "vague" message on it.
+    copied = _table(
+        [
+            {
+                "target": "有效提升群众文化获得感和满意度",
+                "completion": "有效提升了群众文化获得感和满意度",
+            }
+        ]
+    )
+    linted = lint(copied, model=False)
+    assert linted.table["label"].tolist() == ["copy"]
+    assert all(f.label in ("", "copy") for f in linted.findings)
+
+
+def test_no_model_finding_on_a_process_indicator_with_a_dash_or_a_standard():
+    rows = [
+        {"level1": "产出", "level2": "质量", "indicator": "管理制度健全性", "target": "健全", "completion": "制度较为健全，执行有力"},
+        {"level1": "产出", "level2": "质量", "indicator": "项目决策", "target": "—", "completion": "经集体研究决定，程序规范"},
+    ]  # fmt: skip
+    linted = lint(_table(rows))
+    assert not [f for f in linted.findings if f.code.startswith("M")]

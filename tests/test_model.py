@@ -6,6 +6,7 @@ import io
 import json
 import pickle
 import zipfile
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -21,6 +22,7 @@ from nlp_eval.model import (
     read_labels,
     save,
     train,
+    train_files,
 )
 from nlp_eval.rules import example_table, kinds
 
@@ -173,3 +175,19 @@ def test_array_predictor_equals_the_fitted_sklearn_pipeline():
     np.testing.assert_allclose(
         pipeline.predict_proba(inputs), m._probabilities(exported, pairs, flags), atol=1e-12
     )
+
+
+def test_real_dev_and_held_out_sets_never_train_a_model(tmp_path):
+    """real_dev (real tables), heldout_* and blind_* only measure: training refuses them."""
+    import importlib.util
+
+    root = Path(__file__).parent.parent
+    spec = importlib.util.spec_from_file_location(
+        "train_default", root / "scripts" / "train_default.py"
+    )
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    names = [p.name for p in script.training_files()]
+    assert names and not [n for n in names if n.startswith(("real_dev", "heldout_", "blind_"))]
+    with pytest.raises(ModelError, match="held-out"):
+        train_files([root / "corpus" / "labels" / "real_dev.tsv"], tmp_path / "m.npz")

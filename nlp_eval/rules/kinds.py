@@ -14,12 +14,17 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from rapidfuzz import fuzz
 
 from nlp_eval import compare, lexicon, numbers, text
 from nlp_eval.errors import RuleError
 from nlp_eval.records import NUMBER_COLUMNS, TEXT_COLUMNS
 
 KINDS: tuple[str, ...] = (
+    "long_name",
+    "rate_only",
+    "goal_without_evidence",
+    "restate_bound",
     "empty",
     "not_text",
     "not_applicable",
@@ -323,8 +328,15 @@ def phrase(
     no_number: bool = False,
     max_len: int = 0,
     min_hits: int = 1,
+    unless_indicator: str = "",
 ) -> pd.DataFrame:
-    """Words of a list found in the field: the whole cell, its start, or anywhere in it."""
+    """Words of a list found in the field: the whole cell, its start, or anywhere in it.
+
+    unless_indicator: a regex; rows whose 三级指标 matches are skipped (验收结果 → 合格 answers
+    the indicator: a category or pass mark repeated is a value, not a status word).
+    """
+    if unless_indicator:
+        pairs = pairs[~pairs["indicator"].str.contains(unless_indicator)]
     column = {"completion": "c", "target": "t", "reason": "reason", "indicator": "indicator"}[field]
     text = pairs[column]
     entries = _words(words)
@@ -439,6 +451,7 @@ def copy(
     min_phrase: int = 5,
     grades: str | Sequence[str] = "grade_words.txt",
     fillers: str | Sequence[str] = (),
+    loose: bool = False,
 ) -> pd.DataFrame:
     """The completion repeats the target sentence (after 完成/已/进一步… is stripped).
 
@@ -448,14 +461,26 @@ def copy(
     once the grade words are out (方便群众出行 is content; 逐步完善, 全年持续开展 are grades).
     fillers: words a completion may add to the whole target and stay a copy, whatever the
     ratio (按季度拨付 → 按季度拨付到位).
+    loose: also the target without its framing (本项目目标为…, 通过…), with fillers anywhere
+    (了, 较好地, 有效, 基本), a number-free stretch of it of 8+ characters, or the target
+    followed by a completion rate (…，完成率100%): see _loose_copy.
     """
     ratio = pairs["f_stripped_ratio"].astype(float)
     # 不发生… → 未发生… reports that it did not happen: an answer, not a copy (GUIDE.md §6).
     answered = pairs["t"].str.match(r"^(不|无)") & pairs["c"].str.match(r"^(未|没有|全年未|均未)")
-    eligible = ~pairs["t_na"] & ~pairs["c_blank"] & ~answered
+    # A numberless threshold repeated (不突破年度预算) is restated, not copied (R003).
+    bound = _map_unique(pairs["t"], is_bound).astype(bool)
+    eligible = ~pairs["t_na"] & ~pairs["c_blank"] & ~answered & ~bound
     mask = (ratio >= min_ratio) & (ratio < max_ratio) & eligible
     if fillers:
         mask |= _padded(pairs, _words(fillers)) & eligible
+    if loose:
+        similar = np.maximum(pairs["f_char_partial_ratio"], pairs["f_token_ratio"]).astype(float)
+        near = eligible & ~mask & (similar >= 70)
+        rows = pairs.index[near.to_numpy(dtype=bool)]
+        if len(rows):
+            t, c = pairs.loc[rows, "t"].tolist(), pairs.loc[rows, "c"].tolist()
+            mask.loc[rows] = [_loose_copy(a, b, min_ratio) for a, b in zip(t, c, strict=True)]
     rows = pairs.index[mask.to_numpy()]
     if len(rows):  # the costlier checks only on the few near-identical pairs
         t, c = pairs.loc[rows, "t"].tolist(), pairs.loc[rows, "c"].tolist()
@@ -495,6 +520,43 @@ def _padded(pairs: pd.DataFrame, fillers: Sequence[str]) -> pd.Series:
     return out
 
 
+_RATE_TAIL = re.compile(r"^(?:完成率|完成|达到|达成率)?(?:为|达)?(?:100%|百分之百)(?:完成)?$")
+
+
+@cache
+def _framing() -> tuple[str, ...]:
+    return tuple(sorted(_word_list("target_framing.txt"), key=len, reverse=True))
+
+
+@cache
+def _anywhere() -> re.Pattern[str]:
+    words = _word_list("copy_fillers.txt")
+    return re.compile(
+        f"(?:{_alternation(words)})|[\\s,.;:、。，；：!！?？]" if words else r"[\s,.;:、。，；：]"
+    )
+
+
+@lru_cache(maxsize=1 << 16)
+def _loose_copy(target: str, completion: str, min_ratio: float) -> bool:
+    """The completion is the target after framing, fillers or a completion rate are set aside."""
+    core = target
+    for word in _framing():
+        if core.startswith(word):
+            core = core[len(word) :].lstrip(":：,， ")
+            break
+    core = text.strip_prefix(core).strip(",.;:!?。、 ")
+    done = text.strip_prefix(completion).strip(",.;:!?。、 ")
+    if not core or not done:
+        return False
+    if done.startswith(core) and _RATE_TAIL.match(done[len(core) :].strip(",.;:，；。 ")):
+        return True
+    stretch = re.sub(r"[^\u4e00-\u9fff]", "", done)
+    if done in core and len(stretch) >= 8 and not re.search(r"[0-9]", done):
+        return True
+    plain_t, plain_c = _anywhere().sub("", core), _anywhere().sub("", done)
+    return bool(plain_t) and fuzz.ratio(plain_t, plain_c) >= min_ratio
+
+
 @lru_cache(maxsize=1 << 18)
 def _phrase_length(target: str, grades: tuple[str, ...]) -> int:
     """Chinese characters of a target without quantities once its grade words are taken out."""
@@ -526,8 +588,15 @@ def _cjk_outside_quantities(target: str) -> str:
 @lru_cache(maxsize=1 << 18)
 def _has_new_number(target: str, completion: str) -> bool:
     """A completion number absent from the target: a copy with a new actual value is specific."""
-    goals = {q.value for q in numbers.normalized_quantities(target)}
-    return any(q.value not in goals for q in _actual_quantities(completion) if q.value is not None)
+    found = numbers.normalized_quantities(target)
+    goals = {q.value for q in found}
+    # …，完成率100% after the target is a completion rate, not a new actual value.
+    rate = not any(q.family == "percent" for q in found)
+    return any(
+        q.value not in goals and not (rate and q.family == "percent" and q.value == 100)
+        for q in _actual_quantities(completion)
+        if q.value is not None
+    )
 
 
 def restate(pairs: pd.DataFrame, *, about: str = "", without: str = "") -> pd.DataFrame:
@@ -603,6 +672,126 @@ def no_evidence(
         & ~pairs["t_na"]
     )
     return _hits(mask, pairs.index, match=pairs["completion"])
+
+
+def rate_only(
+    pairs: pd.DataFrame,
+    *,
+    rates: str = "率|比例|比重|占比|百分比|满意",
+    max_len: int = 20,
+) -> pd.DataFrame:
+    """A completion rate (已完成100%, 完成率100%) where the target is no rate: not evidence.
+
+    Fires when every quantity of a short completion is a percentage and the target states a
+    count, date or amount, or no number at all, and neither target nor indicator names a rate.
+    """
+    candidates = (
+        (pairs["f_completion_quantities"].astype(int) > 0)
+        & (pairs["c"].str.len() <= max_len)
+        & pairs["c"].str.contains("%|百分之", regex=True)
+        & ~pairs["t_na"]
+        & ~pairs["c_na"]
+        & ~pairs["c_blank"]
+        & ~(pairs["t"] + " " + pairs["indicator"]).str.contains(rates)
+        & pairs["f_target_family"].isin(
+            (
+                "",
+                "count",
+                "date",
+                "money",
+                "area",
+                "length",
+                "mass",
+                "volume",
+                "time",
+                "score",
+                "ratio",
+            )
+        )  # fmt: skip
+        & ((pairs["f_target_family"] != "") | (pairs["f_target_quantities"].astype(int) == 0))
+    )
+    rows = pairs.index[candidates.to_numpy(dtype=bool)]
+    mask = pd.Series(False, index=pairs.index)
+    if len(rows):
+        mask.loc[rows] = [_only_percent(c) for c in pairs.loc[rows, "c"].tolist()]
+    return _hits(mask, pairs.index, match=pairs["completion"])
+
+
+@lru_cache(maxsize=1 << 16)
+def _only_percent(cell: str) -> bool:
+    """Only percentages, and they are completion rates: 100%, or said of 完成/达成/执行."""
+    found = numbers.normalized_quantities(cell)
+    if not found or not all(q.family == "percent" and not q.threshold for q in found):
+        return False
+    return all(q.value == 100 for q in found) or bool(re.search("完成|达成|执行|进度", cell))
+
+
+def goal_without_evidence(pairs: pd.DataFrame, *, max_copy_ratio: float = 75) -> pd.DataFrame:
+    """An overall goal (总体) answered without a number, date or named output: never specific.
+
+    Near-copies (stripped similarity ≥ max_copy_ratio) are left to the copy rules.
+    """
+    mask = (
+        (pairs["level1"] == "总体")
+        & ~pairs["c_measurable"]
+        & ~pairs["c_na"]
+        & ~pairs["c_blank"]
+        & ~pairs["t_blank"]
+        & (pairs["f_stripped_ratio"].astype(float) < max_copy_ratio)
+        & ~pairs["f_completion_template"].astype(bool)
+    )
+    return _hits(mask, pairs.index, match=pairs["completion"])
+
+
+# A threshold written without a number: 不突破年度预算, 不低于上年, 控制在批复范围内.
+_BOUND = re.compile(
+    r"(?:不突破|不超过|不超出|不高于|不大于|不低于|不少于|不小于|低于|高于|优于|好于|不劣于|控制在)"
+    r"[^0-9%]{1,16}"
+)
+
+
+def is_bound(cell: str) -> bool:
+    """Whether a normalised cell is only a threshold with no number (不突破年度预算).
+
+    A measure named before it (项目资金控制在预算范围内) makes it a sentence that can be copied.
+    """
+    return not re.search(r"[0-9]", cell) and bool(_BOUND.match(cell))
+
+
+def restate_bound(pairs: pd.DataFrame) -> pd.DataFrame:
+    """A numberless threshold target (不突破年度预算) repeated as the completion: restate."""
+    candidates = (
+        ~pairs["c_measurable"] & ~pairs["c_na"] & ~pairs["c_blank"] & ~pairs["t_measurable"]
+    )
+    rows = pairs.index[candidates.to_numpy(dtype=bool)]
+    found = []
+    for t, c in zip(pairs.loc[rows, "t"].tolist(), pairs.loc[rows, "c"].tolist(), strict=True):
+        bound = _BOUND.search(c)
+        same = bound is not None and is_bound(t) and bound.group(0)[:2] in t
+        found.append(bound.group(0) if same else "")
+    match = pd.Series("", index=pairs.index)
+    match.loc[rows] = found
+    return _hits(match != "", pairs.index, match=match)
+
+
+# A numbering prefix (指标6:, （一）, 1.) and a bracketed unit at the end ((万元)) are not the name.
+_NAME_PREFIX = re.compile(
+    r"^(?:[指目]标\s*\d+\s*[:：.、]?|[（(][一二三四五六七八九十\d]+[)）]|\d+\s*[.、:：]|[一二三四五六七八九十]+[、.])"
+)
+_NAME_UNIT = re.compile(r"[（(][^（）()]{1,6}[)）]$")
+
+
+def bare_name(name: str) -> str:
+    """The indicator name without its numbering prefix, bracketed unit and spaces."""
+    name = re.sub(r"\s+", "", name)
+    return _NAME_UNIT.sub("", _NAME_PREFIX.sub("", name))
+
+
+def long_name(pairs: pd.DataFrame, *, min_len: int = 20) -> pd.DataFrame:
+    """A 三级指标 of min_len+ characters once its numbering and unit are set aside."""
+    length = _map_unique(pairs["indicator"], lambda n: len(bare_name(n))).astype(int)
+    mask = (length >= min_len) & ~pairs["i_na"]
+    return _hits(mask, pairs.index, length=length, match=pairs["indicator"])
 
 
 # ---------------------------------------------------------------- project scope (D, A)
@@ -882,7 +1071,9 @@ def _main_text(text: str) -> str:
 def _actual_text(text: str, value: float = np.nan) -> str:
     """The completion's quantity the verdict compared (its value in base units), else the first."""
     found = _actual_quantities(text)
-    for q in found:
+    # 88.32%及以上: a figure with a stray comparator may be the value compared.
+    candidates = [q for q in numbers.normalized_quantities(text) if q.value is not None]
+    for q in candidates:
         amounts = (q.value, q.high) if q.family == "date" else (q.value * q.factor,)
         if any(a is not None and np.isclose(a, value) for a in amounts):
             return q.text
@@ -1009,7 +1200,18 @@ def unit_mismatch(pairs: pd.DataFrame) -> pd.DataFrame:
     # A completion whose only quantity is a threshold still has a unit to show.
     lacking = actual.index[(actual == "") & np.asarray(mask, dtype=bool)]
     actual.loc[lacking] = [_main_text(c) or c for c in pairs.loc[lacking, "c"]]
-    return _hits(mask, pairs.index, goal_unit=goal, actual_unit=actual)
+    # The units themselves (场, 家) when both quantities have one: a bare number has none.
+    goal_name, actual_name = goal.map(_unit_name), actual.map(_unit_name)
+    both = (goal_name != "") & (actual_name != "")
+    return _hits(
+        mask, pairs.index, goal_unit=goal, actual_unit=actual,
+        goal_name=goal_name.where(both, ""), actual_name=actual_name.where(both, ""),
+    )  # fmt: skip
+
+
+def _unit_name(quantity_text: str) -> str:
+    found = numbers.quantities(quantity_text) if quantity_text else []
+    return found[0].unit if found and found[0].family != "date" else ""
 
 
 def points(pairs: pd.DataFrame, *, slack: float = 0.05) -> pd.DataFrame:
