@@ -41,6 +41,15 @@ class Lang(StrEnum):
     en = "en"
 
 
+# issue 9: tidy tables (target/completion columns) inside a folder are skipped unless asked for
+TidyOption = Annotated[
+    bool,
+    typer.Option(
+        "--tidy", help="Also read tidy tables (target/completion columns) found in folders."
+    ),
+]
+
+
 class TableFormat(StrEnum):
     csv = "csv"
     jsonl = "jsonl"
@@ -69,12 +78,13 @@ def read(
             help="csv for Excel: prefix ' to cells starting with = + - @ (default: exact text).",
         ),
     ] = False,
+    tidy: TidyOption = False,
 ) -> None:
     """Read tables into the tidy table: one row per target/completion pair."""
     from nlp_eval.io import read_files, write_table
 
     with _one_line_errors():
-        result = read_files(files)
+        result = read_files(files, tidy=tidy)
         write_table(result.table, fmt.value, out or sys.stdout, safe=safe)
         if unplaced is not None:
             write_table(result.unplaced, "csv", unplaced, safe=safe)
@@ -135,6 +145,7 @@ def score(
     ] = None,
     model: Annotated[Path | None, typer.Option(help="Classifier model (default: shipped).")] = None,
     lang: Annotated[Lang, typer.Option("--lang")] = Lang.zh,
+    tidy: TidyOption = False,
 ) -> None:
     """Score projects, documents and units (0-100, 优/良/中/差) and write a report."""
     from nlp_eval.report import write_report
@@ -142,7 +153,7 @@ def score(
     from nlp_eval.score import STAGES, run
 
     with _one_line_errors(), progress(STAGES, show=len(files) > 1 or files[0].is_dir()) as step:
-        scores = run(files, model=model, lang=lang.value, step=step)
+        scores = run(files, model=model, lang=lang.value, step=step, tidy=tidy)
         step("write")
         write_report(scores, fmt.value, out, explain=explain)
     for problem in scores.problems:
@@ -215,6 +226,7 @@ def lint(
     extra: Annotated[
         list[Path] | None, typer.Option("--rules", help="Extra rules.toml files.")
     ] = None,
+    tidy: TidyOption = False,
 ) -> None:
     """Label every pair and list findings: file:project:indicator: CODE severity message → fix."""
     from nlp_eval.lint import failing, lint_files, render
@@ -223,7 +235,7 @@ def lint(
     with _one_line_errors():
         linted, problems = lint_files(
             files, model=model, select=select or (), ignore=ignore or (), lang=lang.value,
-            suppressions=suppress, rules=load_rules(*(extra or ())),
+            suppressions=suppress, rules=load_rules(*(extra or ())), tidy=tidy,
         )  # fmt: skip
         sys.stdout.write(render(linted, fmt.value))
     for problem in problems:

@@ -12,7 +12,7 @@ import gc
 import io
 import json
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from nlp_eval.errors import ReadError
+from nlp_eval.io.notes import problem_lines
 from nlp_eval.records import LABELS, Finding, Severity
 from nlp_eval.rules import (
     SEVERITY_ORDER,
@@ -46,6 +47,8 @@ class Linted:
     table: pd.DataFrame
     findings: list[Finding]
     lang: str = "zh"  # the language of the messages
+    # what the reader could not read or had to guess (nlp_eval.io.ReadResult.reader_problems)
+    reader_problems: pd.DataFrame = field(default_factory=lambda: pd.DataFrame())
 
 
 def _first_label(labels: Iterable[str]) -> str:
@@ -273,6 +276,7 @@ def to_text(linted: Linted) -> str:
     for f in linted.findings:
         doc, project, where = _place(linted.table, f.row)
         lines.append(f"{doc}:{project}:{where}: {f.code} {f.severity} {f.message} → {f.suggestion}")
+    lines.extend(problem_lines(linted.reader_problems, linted.lang))
     return "\n".join(lines) + ("\n" if lines else "")
 
 
@@ -306,6 +310,7 @@ def to_json(linted: Linted) -> str:
         "pairs": len(linted.table),
         "labels": {lab: int(counts.get(lab, 0)) for lab in LABELS},
         "findings": items,
+        "reader_problems": linted.reader_problems.to_dict("records"),
     }
     return json.dumps(payload, ensure_ascii=False, indent=1)
 
@@ -326,9 +331,19 @@ def render(linted: Linted, fmt: str) -> str:
     return {"text": to_text, "json": to_json, "csv": to_csv}[fmt](linted)
 
 
-def lint_files(paths: Iterable[str | Path], **options: Any) -> tuple[Linted, list[str]]:
-    """Read tables (files or directories) and lint them; unreadable files become problems."""
-    from nlp_eval.io import read_files
+def lint_files(
+    paths: Iterable[str | Path], *, tidy: bool = False, **options: Any
+) -> tuple[Linted, list[str]]:
+    """Read tables (files or directories) and lint them; unreadable files become problems.
 
-    result = read_files(paths)
-    return lint(result.table, **options), list(result.problems)
+    The reader's notes are given in the lint language, and its problems (unplaced cells,
+    re-aligned rows, inferred columns, unreadable and skipped files) travel with the result.
+    """
+    from nlp_eval.io import read_files
+    from nlp_eval.io.notes import localize_table
+
+    result = read_files(paths, tidy=tidy)
+    lang = options.get("lang", "zh")
+    linted = lint(localize_table(result.table, lang), **options)
+    linted = replace(linted, reader_problems=result.reader_problems(lang))
+    return linted, list(result.problems)

@@ -62,6 +62,9 @@ class Scores:
     findings: list[Finding] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # unreadable files of the batch
     lang: str = "zh"
+    # what the reader could not read or had to guess: columns doc, kind, where, detail
+    # (nlp_eval.io.ReadResult.reader_problems, in `lang`)
+    reader_problems: pd.DataFrame = field(default_factory=lambda: pd.DataFrame())
 
 
 def settings() -> dict[str, Any]:
@@ -390,18 +393,26 @@ def run(
     model: str | Path | None = None,
     lang: str = "zh",
     step: Callable[[str], None] | None = None,
+    tidy: bool = False,
 ) -> Scores:
-    """Read, lint and score files and directories; unreadable files become `problems`."""
+    """Read, lint and score files and directories; unreadable files become `problems`.
+
+    Inside a directory only published tables are scored; tidy tables (label files, `read -o`
+    output) are skipped unless `tidy` is true, and listed in `reader_problems`.
+    """
     from nlp_eval.io import read_files
+    from nlp_eval.io.notes import localize_table
     from nlp_eval.lint import lint
 
     step = step or (lambda _name: None)
     step("read")
-    result = read_files(paths)
+    result = read_files(paths, tidy=tidy)
     if result.table.empty:
         raise ReadError("; ".join(result.problems) or "no self-evaluation table found")
     step("lint")
-    linted = lint(result.table, model=model, lang=lang)
+    linted = lint(localize_table(result.table, lang), model=model, lang=lang)
     step("score")
     scores = score(linted.table, linted.findings, lang=lang)
-    return replace(scores, problems=list(result.problems))
+    return replace(
+        scores, problems=list(result.problems), reader_problems=result.reader_problems(lang)
+    )
