@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import math
 import re
+from functools import cache
 
+from nlp_eval import lexicon
 from nlp_eval.io.grids import Grid
 from nlp_eval.io.headers import (
     COLUMN_FIELDS,
@@ -36,6 +38,7 @@ from nlp_eval.io.rows import (
     Header,
     Sink,
     budget_record,
+    clean_unit,
     is_number,
     looks_like_title,
     new_row,
@@ -368,8 +371,13 @@ def _infer_by_contents(grid: Grid, header: Header, start: int, sink: Sink) -> No
 
 
 def _unit_word(text: str) -> bool:
-    """%, 万元, 人次 …: a short unit of measure with no digit (a 度量单位 cell)."""
-    return len(text) <= 4 and not re.search(r"\d", text) and not _PLACEHOLDER.fullmatch(text)
+    """%, 万元, 人次 …: a unit of measure of lexicons/units.tsv alone in a cell (a 度量单位 cell)."""
+    return simplified(text).strip() in _unit_words()
+
+
+@cache
+def _unit_words() -> frozenset[str]:
+    return frozenset(row["unit"] for row in lexicon.table("units.tsv")) | {"％"}
 
 
 def _weights(column: list[str]) -> bool:
@@ -377,7 +385,7 @@ def _weights(column: list[str]) -> bool:
     if not column or not all(_BARE_NUMBER.match(t) for t in column):
         return False
     values = [float(t) for t in column]
-    return max(values) <= 50 and 80 <= sum(values) <= 110
+    return max(values) <= 60 and 80 <= sum(values) <= 110
 
 
 def _is_data_row(header: Header, cells: list[tuple[int, str]], keys: list[Key | None]) -> bool:
@@ -531,8 +539,11 @@ def _apply_key(key: Key, values, sink: Sink, ctx: Context, pending_goal, whole: 
         consumed()
         return pending_goal
     if f == "unit":
-        ctx.project_unit = text
+        # the unit's name only; what the cell says after it (负责人, 联系电话, ☑ 项目类型) is a note
+        ctx.project_unit, rest = clean_unit(text)
         consumed()
+        if rest:
+            note_row(rest)
         return pending_goal
     if f == "dept":
         # 主管部门 stands in for the unit when no 实施单位 is given; its name is kept as a note row
