@@ -63,7 +63,9 @@ STOP_FIELDS = frozenset(
     }
 )
 # a short cell that names something (…单位, …部门, …负责人, …日期) rather than saying it
-_KEY_LIKE = re.compile(r"\S{0,8}(单位|部门|名称|代码|编码|负责人|联系人|电话|日期|时间|地点)")
+_KEY_LIKE = re.compile(
+    r"\S{0,8}(单位|部门|名称|代码|编码|负责人|联系人|经办人|填报人|填表人|审核人|电话|日期|时间|地点)"
+)
 _PLACEHOLDER = re.compile(r"[.。…·\-—_*＊xX×]+|略|待填|空")
 
 
@@ -98,12 +100,12 @@ def build_header(grid: Grid, header_rows: list[int]) -> Header | None:
     columns: dict[int, ColumnSpec] = {}
     level_keys = 0
     money = ""
-    indicator_like = any(
-        k.field in INDICATOR_FIELDS
-        for r in header_rows
-        for t in grid.rows[r]
-        if t and (k := lookup(t)) is not None
-    )
+    header_fields = {
+        k.field for r in header_rows for t in grid.rows[r] if t and (k := lookup(t)) is not None
+    }
+    indicator_like = bool(header_fields & INDICATOR_FIELDS)
+    # unlisted wordings are guessed in indicator and goal tables (目标实际完成情况)
+    guess_wording = indicator_like or bool(header_fields & {"goal", "goal_done"})
     for c in range(width):
         stack = [lookup(grid.filled(r, c)) for r in header_rows]
         stack = [k for k in stack if k]
@@ -114,7 +116,7 @@ def build_header(grid: Grid, header_rows: list[int]) -> Header | None:
             texts = [grid.filled(r, c) for r in header_rows if grid.filled(r, c)]
             if texts:
                 label = "/".join(dict.fromkeys(texts))
-                guess = keyword_field(texts[-1]) if indicator_like else ""
+                guess = keyword_field(texts[-1]) if guess_wording else ""
                 columns[c] = (
                     ColumnSpec(guess, label=label, inferred="wording")
                     if guess
@@ -158,6 +160,7 @@ def build_header(grid: Grid, header_rows: list[int]) -> Header | None:
     fields = {s.field for s in columns.values()}
     if indicator_like:
         _goal_headers_as_values(columns)
+        _reason_after_scores(columns)
         fields = {s.field for s in columns.values()}
     has_values = bool(fields & {"target", "completion"})
     if (fields & {"project", "seq"}) and level_keys >= 2 and has_values:
@@ -192,6 +195,19 @@ def _drop_doubled_guesses(columns: dict[int, ColumnSpec]) -> None:
             spec.field, spec.inferred = "extra", ""
         else:
             taken.add(spec.field)
+
+
+def _reason_after_scores(columns: dict[int, ColumnSpec]) -> None:
+    """The national template's last column, after 分值/得分, holds the deviation reasons: a
+    说明 column there (not listed as a reason) is the reason column when there is none."""
+    fields = {s.field for s in columns.values()}
+    scores = [c for c, s in columns.items() if s.field in ("weight", "points")]
+    last = max(columns, default=-1)
+    if "reason" in fields or not scores or last < max(scores):
+        return
+    spec = columns[last]
+    if spec.field in ("explain", "extra") and "说明" in simplified(spec.label):
+        spec.field, spec.inferred = "reason", spec.inferred or "wording"
 
 
 def _goal_headers_as_values(columns: dict[int, ColumnSpec]) -> None:

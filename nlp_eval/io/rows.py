@@ -26,7 +26,7 @@ _REGION = re.compile(
 _PARTY_PREFIX = ("中共", "中国共产党")
 # a unit cell often goes on with other fields of the form: 负责人：张三, 联系电话, ☑ boxes
 _UNIT_TAIL = re.compile(
-    r"\s*(?:\n|[☑□■√]|(?<=\S)\s+(?=\S{1,10}[:：])|(?:项目)?负责人|联系人|联系电话|电话[:：]|项目类型)"
+    r"\s*(?:\n|[☑□■√]|(?<=\S)\s+(?=\S{1,10}[:：])|(?:项目)?负责人|联系人|经办人|填报人|填表人|审核人|联系电话|电话[:：]|项目类型)"
 )
 UNIT_SUFFIX = re.compile(
     r"(中心|局|委员会|委|办公室|办事处|办|院|所|站|馆|队|会|部|厅|处|街道|镇|乡|公司|学校|中学|小学"
