@@ -158,7 +158,7 @@ def build_header(grid: Grid, header_rows: list[int]) -> Header | None:
                 level_keys += 1
     _drop_doubled_guesses(columns)
     fields = {s.field for s in columns.values()}
-    if indicator_like:
+    if indicator_like or fields & INDICATOR_FIELDS:  # listed, or guessed (考核内容)
         _goal_headers_as_values(columns)
         _reason_after_scores(columns)
         fields = {s.field for s in columns.values()}
@@ -288,6 +288,8 @@ def read_grid(grid: Grid, sink: Sink, doc_ctx: Context) -> Context:
             header, header_rows = None, []  # the scores close the indicator table
             r += 1
             continue
+        if header is not None and header.kind == "goal" and _section_label(header, cells):
+            header, header_rows = None, []  # 三、年度绩效指标完成情况: the goal table ended
         if header is not None and _is_data_row(header, cells, keys):
             if header.kind == "indicator":
                 _indicator_row(grid, r, cells, header, sink, ctx)
@@ -303,6 +305,18 @@ def read_grid(grid: Grid, sink: Sink, doc_ctx: Context) -> Context:
         pending_goal = _kv_row(r, cells, keys, sink, ctx, pending_goal)
         r += 1
     return ctx
+
+
+def _section_label(header: Header, cells: list[tuple[int, str]]) -> bool:
+    """A short cell alone on its row, outside the goal's value columns: the next section's label,
+    never a goal pair (年度绩效指标完成情况 merged across the row under 预期目标 | 实际完成情况)."""
+    if len(cells) != 1 or len(cells[0][1]) > 20:
+        return False
+    fields = {s.field for s in header.columns.values()}
+    # 年度总体目标完成情况 may head the row-label column when 实际完成情况 heads the values
+    values = {"target", "completion"} if "completion" in fields else {"target", "goal_done"}
+    spec = header.columns.get(cells[0][0])
+    return spec is None or spec.field not in values
 
 
 def _names_columns(cells: list[tuple[int, str]], keys: list[Key | None]) -> bool:
