@@ -200,6 +200,15 @@ SchedulerOption = Annotated[
 ]
 
 
+# issue 9: tidy tables (target/completion columns) inside a folder are skipped unless asked for
+TidyOption = Annotated[
+    bool,
+    typer.Option(
+        "--tidy", help="Also read tidy tables (target/completion columns) found in folders."
+    ),
+]
+
+
 @contextmanager
 def _engine(engine: Engine, scheduler: str | None) -> Iterator[object | None]:
     """None for the local engine, else a Dask client (nlp_eval.engine)."""
@@ -246,6 +255,7 @@ def read(
         ),
     ] = False,
     limit: LimitOption = None,
+    tidy: TidyOption = False,
 ) -> None:
     """Read tables into the tidy table: one row per target/completion pair."""
     from nlp_eval.io import read_files, write_table
@@ -256,7 +266,7 @@ def read(
             raise NlpEvalError("--format parquet writes a binary file: give it with -o FILE")
         refuse_input_as_output(out, files)
         refuse_input_as_output(unplaced, files)
-        result = read_files(files)
+        result = read_files(files, tidy=tidy)
         write_table(result.table, fmt.value, out or sys.stdout, safe=safe)
         if unplaced is not None:
             write_table(result.unplaced, "csv", unplaced, safe=safe)
@@ -360,6 +370,7 @@ def score(
     limit: LimitOption = None,
     engine: EngineOption = Engine.local,
     scheduler: SchedulerOption = None,
+    tidy: TidyOption = False,
 ) -> None:
     """Score projects, documents and units (0-100, 优/良/中/差) and write a report."""
     from nlp_eval.lint import Linted, failing, summary_line
@@ -379,6 +390,7 @@ def score(
         scores = run(
             files, model=model, lang=lang.value, step=step, select=select or (),
             ignore=ignore or (), suppressions=suppress, extra_rules=extra or (), client=client,
+            tidy=tidy,
         )  # fmt: skip
         step("write")
         write_report(scores, fmt.value, out, explain=why or old_why)
@@ -474,6 +486,7 @@ def lint(
     limit: LimitOption = None,
     engine: EngineOption = Engine.local,
     scheduler: SchedulerOption = None,
+    tidy: TidyOption = False,
 ) -> None:
     """Label every pair and list findings: file cell:project:indicator: CODE severity message → fix."""
     import tempfile
@@ -493,7 +506,7 @@ def lint(
         linted, problems = lint_files(
             inputs, model=model, select=select or (), ignore=ignore or (), lang=lang.value,
             suppressions=suppress, rules=load_rules(*(extra or ())),
-            jobs=jobs or available_cores(), progress=bar, client=client,
+            jobs=jobs or available_cores(), progress=bar, client=client, tidy=tidy,
         )  # fmt: skip
         sys.stdout.write(render(linted, fmt.value))
     for problem in problems:

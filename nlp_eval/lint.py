@@ -12,7 +12,7 @@ import gc
 import io
 import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any, Literal
 
@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from nlp_eval.errors import ReadError, RuleError
+from nlp_eval.io.notes import problem_lines
 from nlp_eval.records import LABELS, Finding, Severity
 from nlp_eval.rules import (
     SEVERITY_ORDER,
@@ -49,6 +50,8 @@ class Linted:
     table: pd.DataFrame
     findings: list[Finding]
     lang: str = "zh"  # the language of the messages
+    # what the reader could not read or had to guess (nlp_eval.io.ReadResult.reader_problems)
+    reader_problems: pd.DataFrame = field(default_factory=lambda: pd.DataFrame())
 
 
 def _first_label(labels: Iterable[str]) -> str:
@@ -345,6 +348,7 @@ def to_text(linted: Linted) -> str:
         severity = w.get(str(f.severity), str(f.severity))
         line = f"{cell}:{project}:{where}: {f.code} {severity} {f.message} → {f.suggestion}"
         lines.append(terminal(line))  # table text holding ESC or a newline stays one plain line
+    lines.extend(terminal(line) for line in problem_lines(linted.reader_problems, linted.lang))
     return "\n".join(lines) + ("\n" if lines else "")
 
 
@@ -379,6 +383,7 @@ def to_json(linted: Linted) -> str:
         "pairs": len(linted.table),
         "labels": {lab: int(counts.get(lab, 0)) for lab in LABELS},
         "findings": items,
+        "reader_problems": linted.reader_problems.to_dict("records"),
     }
     return json.dumps(payload, ensure_ascii=False, indent=1)
 
@@ -417,6 +422,7 @@ def render(linted: Linted, fmt: str) -> str:
 def lint_files(
     paths: Iterable[str | Path],
     *,
+    tidy: bool = False,
     jobs: int = 1,
     progress: Any = None,
     client: Any = None,
@@ -426,13 +432,19 @@ def lint_files(
 
     jobs > 1 reads and lints in that many processes, split by document (nlp_eval.parallel);
     the result is the same; so does a Dask client (`--engine dask`, nlp_eval.engine).
-    progress(done, total) is called as documents are linted.
+    progress(done, total) is called as documents are linted. The reader's notes are given in
+    the lint language, and its problems (unplaced cells, re-aligned rows, inferred columns,
+    unreadable and skipped files) travel with the result.
     """
     from nlp_eval.io import read_files
+    from nlp_eval.io.notes import localize_table
     from nlp_eval.parallel import lint_parallel
 
-    result = read_files(paths, jobs=jobs, client=client)
-    linted = lint_parallel(result.table, jobs=jobs, progress=progress, client=client, **options)
+    result = read_files(paths, tidy=tidy, jobs=jobs, client=client)
+    lang = options.get("lang", "zh")
+    table = localize_table(result.table, lang)
+    linted = lint_parallel(table, jobs=jobs, progress=progress, client=client, **options)
+    linted = replace(linted, reader_problems=result.reader_problems(lang))
     return linted, list(result.problems)
 
 

@@ -66,6 +66,9 @@ class Scores:
     problems: list[str] = field(default_factory=list)  # unreadable files of the batch
     lang: str = "zh"
     provenance: Provenance | None = None  # inputs, versions and settings, for the cover
+    # what the reader could not read or had to guess: columns doc, kind, where, detail
+    # (nlp_eval.io.ReadResult.reader_problems, in `lang`)
+    reader_problems: pd.DataFrame = field(default_factory=lambda: pd.DataFrame())
 
 
 def settings() -> dict[str, Any]:
@@ -419,27 +422,31 @@ def run(
     suppressions: str | Path | None = None,
     extra_rules: Sequence[str | Path] = (),
     client: Any = None,
+    tidy: bool = False,
 ) -> Scores:
     """Read, lint and score files and directories; unreadable files become `problems`.
 
     select/ignore/suppressions/extra_rules filter and extend the findings as in `lint`.
     Suppressed findings (a `lint --suppress` file) cost no points. With a Dask client, files
-    are read and pairs linted on its workers (nlp_eval.engine).
+    are read and pairs linted on its workers (nlp_eval.engine). Inside a directory only
+    published tables are scored; tidy tables (label files, `read -o` output) are skipped
+    unless `tidy` is true, and listed in `reader_problems`.
     """
     from nlp_eval import provenance
     from nlp_eval.io import read_files
+    from nlp_eval.io.notes import localize_table
     from nlp_eval.parallel import lint_parallel
     from nlp_eval.rules import load_rules
 
     step = step or (lambda _name: None)
     step("read")
-    result = read_files(paths, client=client)
+    result = read_files(paths, tidy=tidy, client=client)
     if result.table.empty:
         raise ReadError("; ".join(result.problems) or "no self-evaluation table found")
     step("lint")
     linted = lint_parallel(
-        result.table, jobs=1, client=client, model=model, lang=lang, select=select,
-        ignore=ignore, suppressions=suppressions, rules=load_rules(*extra_rules),
+        localize_table(result.table, lang), jobs=1, client=client, model=model, lang=lang,
+        select=select, ignore=ignore, suppressions=suppressions, rules=load_rules(*extra_rules),
     )  # fmt: skip
     step("score")
     scores = score(linted.table, linted.findings, lang=lang)
@@ -450,8 +457,10 @@ def run(
         "extra_rules": ",".join(map(str, extra_rules)),
         "language": lang,
     }
+    reader = result.reader_problems(lang)
     cover = provenance.collect(
-        paths, model=model, extra_rules=extra_rules, settings=settings,
-        reader=result.reader_problems(),
+        paths, model=model, extra_rules=extra_rules, settings=settings, reader=reader,
     )  # fmt: skip
-    return replace(scores, problems=list(result.problems), provenance=cover)
+    return replace(
+        scores, problems=list(result.problems), provenance=cover, reader_problems=reader
+    )

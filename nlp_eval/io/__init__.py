@@ -28,7 +28,7 @@ from nlp_eval.errors import ReadError
 from nlp_eval.io import limits
 from nlp_eval.io.grids import READERS, read_grids
 from nlp_eval.io.layout import read_grid
-from nlp_eval.io.notes import localize, render, say
+from nlp_eval.io.notes import localize, localize_reason, render, say
 from nlp_eval.io.pdf import PdfGrid
 from nlp_eval.io.rows import Context, Sink, year_of_code
 from nlp_eval.io.tidy import read_tidy, tidy_header
@@ -39,6 +39,7 @@ UNPLACED_COLUMNS = ("file", "sheet", "row", "column", "text", "reason")
 READER_PROBLEM_COLUMNS = ("doc", "kind", "where", "detail")
 # the start of the note of a wide row re-aligned by content (notes.say("realigned", …))
 REALIGNED_MARK = "re-aligned by content"
+QUOTED = 40  # characters of an unplaced cell quoted in reader_problems()
 CONSUMED_COLUMNS = ("file", "sheet", "row", "column", "text", "role")
 
 
@@ -79,9 +80,12 @@ class ReadResult:
         if len(t):
             moved = t[t["note"].str.contains(REALIGNED_MARK, regex=False)]
             for (doc, where), group in moved.groupby([moved["doc"], _row_of(moved)], sort=False):
-                out.append((doc, "realigned", where, localize(group["note"].iloc[0], lang)))
+                sheet_row = ":".join(where.rsplit(":", 2)[-2:])  # the file is the doc
+                out.append((doc, "realigned", sheet_row, localize(group["note"].iloc[0], lang)))
         for file, sheet, row, column, text, reason in self.unplaced.itertuples(index=False):
-            detail = render("unplaced", lang, "problems", reason=reason, text=text)
+            quoted = text if len(text) <= QUOTED else text[: QUOTED - 1] + "…"
+            reason = localize_reason(reason, lang)
+            detail = render("unplaced", lang, "problems", reason=reason, text=quoted)
             out.append((self.docs.get(file, file), "unplaced", f"{sheet}:{row}:{column}", detail))
         return pd.DataFrame(out, columns=list(READER_PROBLEM_COLUMNS))
 

@@ -14,7 +14,9 @@ from __future__ import annotations
 
 import math
 import re
+from functools import cache
 
+from nlp_eval import lexicon
 from nlp_eval.io.grids import Grid
 from nlp_eval.io.headers import (
     COLUMN_FIELDS,
@@ -36,6 +38,7 @@ from nlp_eval.io.rows import (
     Header,
     Sink,
     budget_record,
+    clean_unit,
     is_number,
     looks_like_title,
     new_row,
@@ -60,7 +63,9 @@ STOP_FIELDS = frozenset(
     }
 )
 # a short cell that names something (…单位, …部门, …负责人, …日期) rather than saying it
-_KEY_LIKE = re.compile(r"\S{0,8}(单位|部门|名称|代码|编码|负责人|联系人|电话|日期|时间|地点)")
+_KEY_LIKE = re.compile(
+    r"\S{0,8}(单位|部门|名称|代码|编码|负责人|联系人|经办人|填报人|填表人|审核人|电话|日期|时间|地点)"
+)
 _PLACEHOLDER = re.compile(r"[.。…·\-—_*＊xX×]+|略|待填|空")
 
 
@@ -95,12 +100,12 @@ def build_header(grid: Grid, header_rows: list[int]) -> Header | None:
     columns: dict[int, ColumnSpec] = {}
     level_keys = 0
     money = ""
-    indicator_like = any(
-        k.field in INDICATOR_FIELDS
-        for r in header_rows
-        for t in grid.rows[r]
-        if t and (k := lookup(t)) is not None
-    )
+    header_fields = {
+        k.field for r in header_rows for t in grid.rows[r] if t and (k := lookup(t)) is not None
+    }
+    indicator_like = bool(header_fields & INDICATOR_FIELDS)
+    # unlisted wordings are guessed in indicator and goal tables (目标实际完成情况)
+    guess_wording = indicator_like or bool(header_fields & {"goal", "goal_done"})
     for c in range(width):
         stack = [lookup(grid.filled(r, c)) for r in header_rows]
         stack = [k for k in stack if k]
@@ -111,7 +116,7 @@ def build_header(grid: Grid, header_rows: list[int]) -> Header | None:
             texts = [grid.filled(r, c) for r in header_rows if grid.filled(r, c)]
             if texts:
                 label = "/".join(dict.fromkeys(texts))
-                guess = keyword_field(texts[-1]) if indicator_like else ""
+                guess = keyword_field(texts[-1]) if guess_wording else ""
                 columns[c] = (
                     ColumnSpec(guess, label=label, inferred="wording")
                     if guess
@@ -153,8 +158,9 @@ def build_header(grid: Grid, header_rows: list[int]) -> Header | None:
                 level_keys += 1
     _drop_doubled_guesses(columns)
     fields = {s.field for s in columns.values()}
-    if indicator_like:
+    if indicator_like or fields & INDICATOR_FIELDS:  # listed, or guessed (考核内容)
         _goal_headers_as_values(columns)
+        _reason_after_scores(columns)
         fields = {s.field for s in columns.values()}
     has_values = bool(fields & {"target", "completion"})
     if (fields & {"project", "seq"}) and level_keys >= 2 and has_values:
@@ -189,6 +195,19 @@ def _drop_doubled_guesses(columns: dict[int, ColumnSpec]) -> None:
             spec.field, spec.inferred = "extra", ""
         else:
             taken.add(spec.field)
+
+
+def _reason_after_scores(columns: dict[int, ColumnSpec]) -> None:
+    """The national template's last column, after 分值/得分, holds the deviation reasons: a
+    说明 column there (not listed as a reason) is the reason column when there is none."""
+    fields = {s.field for s in columns.values()}
+    scores = [c for c, s in columns.items() if s.field in ("weight", "points")]
+    last = max(columns, default=-1)
+    if "reason" in fields or not scores or last < max(scores):
+        return
+    spec = columns[last]
+    if spec.field in ("explain", "extra") and "说明" in simplified(spec.label):
+        spec.field, spec.inferred = "reason", spec.inferred or "wording"
 
 
 def _goal_headers_as_values(columns: dict[int, ColumnSpec]) -> None:
@@ -269,6 +288,8 @@ def read_grid(grid: Grid, sink: Sink, doc_ctx: Context) -> Context:
             header, header_rows = None, []  # the scores close the indicator table
             r += 1
             continue
+        if header is not None and header.kind == "goal" and _section_label(header, cells):
+            header, header_rows = None, []  # 三、年度绩效指标完成情况: the goal table ended
         if header is not None and _is_data_row(header, cells, keys):
             if header.kind == "indicator":
                 _indicator_row(grid, r, cells, header, sink, ctx)
@@ -284,6 +305,18 @@ def read_grid(grid: Grid, sink: Sink, doc_ctx: Context) -> Context:
         pending_goal = _kv_row(r, cells, keys, sink, ctx, pending_goal)
         r += 1
     return ctx
+
+
+def _section_label(header: Header, cells: list[tuple[int, str]]) -> bool:
+    """A short cell alone on its row, outside the goal's value columns: the next section's label,
+    never a goal pair (年度绩效指标完成情况 merged across the row under 预期目标 | 实际完成情况)."""
+    if len(cells) != 1 or len(cells[0][1]) > 20:
+        return False
+    fields = {s.field for s in header.columns.values()}
+    # 年度总体目标完成情况 may head the row-label column when 实际完成情况 heads the values
+    values = {"target", "completion"} if "completion" in fields else {"target", "goal_done"}
+    spec = header.columns.get(cells[0][0])
+    return spec is None or spec.field not in values
 
 
 def _names_columns(cells: list[tuple[int, str]], keys: list[Key | None]) -> bool:
@@ -368,8 +401,13 @@ def _infer_by_contents(grid: Grid, header: Header, start: int, sink: Sink) -> No
 
 
 def _unit_word(text: str) -> bool:
-    """%, 万元, 人次 …: a short unit of measure with no digit (a 度量单位 cell)."""
-    return len(text) <= 4 and not re.search(r"\d", text) and not _PLACEHOLDER.fullmatch(text)
+    """%, 万元, 人次 …: a unit of measure of lexicons/units.tsv alone in a cell (a 度量单位 cell)."""
+    return simplified(text).strip() in _unit_words()
+
+
+@cache
+def _unit_words() -> frozenset[str]:
+    return frozenset(row["unit"] for row in lexicon.table("units.tsv")) | {"％"}
 
 
 def _weights(column: list[str]) -> bool:
@@ -377,7 +415,7 @@ def _weights(column: list[str]) -> bool:
     if not column or not all(_BARE_NUMBER.match(t) for t in column):
         return False
     values = [float(t) for t in column]
-    return max(values) <= 50 and 80 <= sum(values) <= 110
+    return max(values) <= 60 and 80 <= sum(values) <= 110
 
 
 def _is_data_row(header: Header, cells: list[tuple[int, str]], keys: list[Key | None]) -> bool:
@@ -531,8 +569,11 @@ def _apply_key(key: Key, values, sink: Sink, ctx: Context, pending_goal, whole: 
         consumed()
         return pending_goal
     if f == "unit":
-        ctx.project_unit = text
+        # the unit's name only; what the cell says after it (负责人, 联系电话, ☑ 项目类型) is a note
+        ctx.project_unit, rest = clean_unit(text)
         consumed()
+        if rest:
+            note_row(rest)
         return pending_goal
     if f == "dept":
         # 主管部门 stands in for the unit when no 实施单位 is given; its name is kept as a note row

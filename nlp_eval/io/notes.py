@@ -73,6 +73,13 @@ def localize(note: str, lang: str) -> str:
     return "; ".join(_localize_part(p, lang) for p in note.split("; "))
 
 
+def localize_reason(reason: str, lang: str) -> str:
+    """Why a cell was left unplaced, in `lang` (the reader writes it in English)."""
+    if lang == "en":
+        return reason
+    return lexicon.toml(CATALOGUE)["reasons"].get(reason, reason)
+
+
 def localize_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The table with its `note` column in `lang` (the same object when nothing changes)."""
     if lang == "en" or "note" not in table.columns or not table["note"].astype(bool).any():
@@ -80,3 +87,29 @@ def localize_table(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     table = table.copy()
     table["note"] = table["note"].map(lambda n: localize(n, lang) if n else n)
     return table
+
+
+def problem_lines(problems: pd.DataFrame, lang: str = "zh") -> list[str]:
+    """reader_problems() as text: a heading, then per document one line per problem."""
+    if problems.empty:
+        return []
+    catalogue = lexicon.toml(CATALOGUE)
+    heading = catalogue["headings"]["problems"]
+    lines = [heading.get(lang) or heading["en"]]
+    for doc, group in problems.groupby("doc", sort=False):
+        lines.append(f"  {doc}")
+        for kind, where, detail in group[["kind", "where", "detail"]].itertuples(index=False):
+            name = catalogue["kinds"].get(kind, {}).get(lang, kind)
+            lines.append(f"    {name} {where}: {detail}" if where else f"    {name}: {detail}")
+    return lines
+
+
+def problem_counts(problems: pd.DataFrame) -> dict[str, str]:
+    """doc -> "inferred 2, unplaced 1": the reader's problems of each document in one cell."""
+    out: dict[str, str] = {}
+    if problems.empty:
+        return out
+    for doc, group in problems.groupby("doc", sort=False):
+        counts = group["kind"].value_counts()
+        out[doc] = ", ".join(f"{kind} {n}" for kind, n in counts.items())
+    return out

@@ -5,7 +5,9 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass, field
+from functools import cache
 
+from nlp_eval import lexicon
 from nlp_eval.io.headers import simplified
 
 _NUMBER = re.compile(r"^[-+]?\d[\d,]*(?:\.\d+)?%?$|^[-+]?\.\d+%?$")
@@ -14,7 +16,18 @@ _TITLE_UNIT = re.compile(
     r"^(?:(?:19|20)\d{2}\s*年度?)?(?P<unit>.+?)"
     r"(?:\d{4}年度?)?(?:部门预算|部门项目|部门整体|预算项目|项目支出|专项资金|项目绩效|绩效自评|绩效目标|项目自评|支出绩效|自评表|申报表)"
 )
-_REGION = re.compile(r"^(.{2,8}?(?:省|自治区))?(.{2,9}?(?:市|自治州|州|盟))?(.{1,6}?(?:区|县|旗))?")
+# province, city, county as written at the start of a name; a level's name holds no other
+# level's suffix, so 乐亭县市场监督管理局 is 乐亭县 (not 乐亭县市) and 某区城市更新中心 某区
+_REGION = re.compile(
+    r"^(?P<province>[^省区县市]{2,8}?(?:省|自治区))?"
+    r"(?P<city>[^省区县市]{2,9}?(?:市|自治州|盟|地区))?"
+    r"(?P<county>[^省区县市]{1,6}?(?:区|县|旗|市))?"
+)
+_PARTY_PREFIX = ("中共", "中国共产党")
+# a unit cell often goes on with other fields of the form: 负责人：张三, 联系电话, ☑ boxes
+_UNIT_TAIL = re.compile(
+    r"\s*(?:\n|[☑□■√]|(?<=\S)\s+(?=\S{1,10}[:：])|(?:项目)?负责人|联系人|经办人|填报人|填表人|审核人|联系电话|电话[:：]|项目类型)"
+)
 UNIT_SUFFIX = re.compile(
     r"(中心|局|委员会|委|办公室|办事处|办|院|所|站|馆|队|会|部|厅|处|街道|镇|乡|公司|学校|中学|小学"
     r"|医院|园|社|台|室)([(（]本级[)）])?$"
@@ -94,12 +107,68 @@ def title_info(text: str) -> dict[str, object]:
 
 
 def region_of(unit: str) -> str:
-    """The administrative prefix of a unit name (深圳市龙岗区文化… -> 深圳市龙岗区), as written."""
+    """The administrative area a unit name starts with, completed with the levels above it.
+
+    深圳市龙岗区文化… -> 广东省深圳市龙岗区; 天长市水利局 -> 安徽省滁州市天长市 (lexicons/regions.tsv
+    knows which province and city an area belongs to; an area it does not know stays as written).
+    """
     simple = simplified(unit)
+    for prefix in _PARTY_PREFIX:
+        if simple.startswith(prefix):
+            simple, unit = simple[len(prefix) :], unit[len(prefix) :]
     m = _REGION.match(simple)
-    if not m:
+    if not m or not m.group(0):
         return ""
-    return unit[: m.end()] if len(simple) == len(unit) else m.group(0)
+    written = unit[: m.end()] if len(simple) == len(unit) else m.group(0)
+    return complete_region(written)
+
+
+def complete_region(written: str) -> str:
+    """A region as written with the province and city it omits (龙岗区 -> 广东省深圳市龙岗区)."""
+    simple = simplified(written)
+    m = _REGION.match(simple)
+    if not m or not m.group(0) or len(simple) != len(written):
+        return written
+    parts = {k: written[m.start(k) : m.end(k)] if m.group(k) else "" for k in m.groupdict()}
+    areas = _areas()
+    simple_parts = {k: simplified(v) for k, v in parts.items()}
+    if parts["city"] and not parts["county"] and areas.get(simple_parts["city"], ("", ""))[1]:
+        # 天长市 is a county-level city: its own city (滁州市) is above it
+        parts["county"], parts["city"] = parts["city"], ""
+        simple_parts["county"], simple_parts["city"] = simple_parts["city"], ""
+    county, city = simple_parts["county"], simple_parts["city"]
+    if (
+        county in areas
+        and simple_parts["province"] in ("", areas[county][0])
+        and city
+        in (
+            "",
+            areas[county][1],
+        )
+    ):
+        parts["province"] = parts["province"] or areas[county][0]
+        parts["city"] = parts["city"] or areas[county][1]
+    elif city in areas and simple_parts["province"] in ("", areas[city][0]):
+        parts["province"] = parts["province"] or areas[city][0]
+    return parts["province"] + parts["city"] + parts["county"] + written[m.end() :]
+
+
+@cache
+def _areas() -> dict[str, tuple[str, str]]:
+    """Area name -> (province, city) it belongs to (lexicons/regions.tsv)."""
+    return {
+        row["name"]: (row["province"] or "", row["city"] or "")
+        for row in lexicon.table("regions.tsv")
+        if row["province"]
+    }
+
+
+def clean_unit(text: str) -> tuple[str, str]:
+    """(the unit's name, what the cell says after it): 某局 负责人：张三 -> (某局, 负责人：张三)."""
+    m = _UNIT_TAIL.search(text)
+    if not m or m.start() == 0:
+        return text.strip(), ""
+    return text[: m.start()].strip(" ，,;；"), text[m.start() :].strip()
 
 
 def looks_like_title(text: str) -> bool:
@@ -168,7 +237,7 @@ class Context:
         unit = self.project_unit or self.unit or self.dept
         return {
             "unit": unit,
-            "region": self.region or region_of(unit),
+            "region": complete_region(self.region) if self.region else region_of(unit),
             "year": self.year,
             "project": self.project or self.title_project,
         }

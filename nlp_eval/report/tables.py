@@ -7,6 +7,7 @@ import json
 from typing import IO, Any
 
 from nlp_eval import safe
+from nlp_eval.io.notes import problem_counts
 from nlp_eval.records import LABELS
 from nlp_eval.report import _clean, note_views, project_views
 from nlp_eval.score import Scores
@@ -27,15 +28,20 @@ CSV_COLUMNS = (
     "top_codes",
     "unscored_pairs",
 )
+# the csv summary also says what the reader could not read or guessed in each project's document
+READER_COLUMN = "reader_problems"
 
 
 def write_csv(scores: Scores, stream: IO[str]) -> None:
     """One row per project, ranked; text that a spreadsheet would run is neutralised."""
     writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
+    columns = (*CSV_COLUMNS, READER_COLUMN)
+    writer.writerow(columns)
+    per_doc = problem_counts(scores.reader_problems)
     for project in scores.projects.to_dict("records"):
+        project[READER_COLUMN] = per_doc.get(project["doc"], "")
         writer.writerow(
-            [safe.cell("" if (v := _clean(project[c])) is None else v) for c in CSV_COLUMNS]
+            [safe.cell("" if (v := _clean(project[c])) is None else v) for c in columns]
         )
 
 
@@ -62,6 +68,7 @@ def write_json(scores: Scores, stream: IO[str]) -> None:
             for note in note_views(scores)
         ],
         "problems": scores.problems,
+        "reader_problems": scores.reader_problems.to_dict("records"),
     }
     json.dump(document, stream, ensure_ascii=False, indent=1)
     stream.write("\n")

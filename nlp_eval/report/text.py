@@ -12,6 +12,7 @@ from rich.table import Table
 from rich.text import Text
 
 from nlp_eval.errors import NlpEvalError
+from nlp_eval.io.notes import problem_lines
 from nlp_eval.place import pair_ref
 from nlp_eval.records import LABELS
 from nlp_eval.report import severity_word, words
@@ -75,6 +76,8 @@ def write(scores: Scores, stream: IO[str]) -> None:
         console.print(_aggregate(scores.documents, ("doc", "unit", "year"), w["by_document"], w))
     if len(scores.units) > 1:
         console.print(_aggregate(scores.units, ("unit",), w["by_unit"], w))
+    for line in problem_lines(scores.reader_problems, scores.lang):
+        console.print(Text(line))
 
 
 def write_explain(scores: Scores, stream: IO[str], *, project: str) -> None:
