@@ -461,6 +461,4 @@ def run(
     cover = provenance.collect(
         paths, model=model, extra_rules=extra_rules, settings=settings, reader=reader,
     )  # fmt: skip
-    return replace(
-        scores, problems=list(result.problems), provenance=cover, reader_problems=reader
-    )
+    return replace(scores, problems=list(result.problems), provenance=cover, reader_problems=reader)
