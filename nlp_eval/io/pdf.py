@@ -320,6 +320,7 @@ def assemble(pieces: list[PageTable]) -> list[Grid]:
     pending: list[PageTable] = []  # text lines waiting for the table below them
     last: PageTable | None = None  # the last table placed, for continuation on the next page
     header: list[list[str]] = []  # first rows of the current grid, to recognise repeats
+    used_pages: set[int] = set()  # pages where something other than a page number came already
     for piece in pieces:
         if not piece.columns:
             if _PAGE_NUMBER.match(piece.rows[0][0]):
@@ -330,8 +331,11 @@ def assemble(pieces: list[PageTable]) -> list[Grid]:
                     )
                     continue
             pending.append(piece)
+            used_pages.add(piece.page)
             continue
-        if last is not None and not pending and _continues(last, piece):
+        at_top = piece.page not in used_pages
+        used_pages.add(piece.page)
+        if last is not None and not pending and at_top and _continues(last, piece):
             _append_continued(grids[-1], piece, header)
         else:
             grid = PdfGrid(f"page {piece.page}", [])
@@ -340,7 +344,7 @@ def assemble(pieces: list[PageTable]) -> list[Grid]:
             pending = []
             _append(grid, piece)
             grids.append(grid)
-            header = [list(row) for row in piece.rows[:8]]
+            header = [list(row) for row in piece.rows[:20]]
         last = piece
     if pending:
         if grids:
@@ -368,10 +372,10 @@ def _append(grid: PdfGrid, piece: PageTable, skip: int = 0) -> None:
 
 
 def _continues(previous: PageTable, piece: PageTable) -> bool:
-    """A table at the top of the next page with the same columns continues the previous one."""
+    """A table on the next page with the same columns continues the previous one (the caller
+    checks that nothing but a page number comes before it on its page)."""
     return (
         piece.page == previous.page + 1
-        and piece.first_row == 1
         and len(piece.columns) == len(previous.columns)
         and all(abs(a - b) <= 3 for a, b in zip(piece.columns, previous.columns, strict=True))
     )
