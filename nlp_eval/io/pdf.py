@@ -169,24 +169,26 @@ def page_pieces(page, known: list[float] = ()) -> list[PageTable]:
     if not tables:  # no rulings: the table is rebuilt from how its words line up
         aligned = aligned_table(page, tolerance, known)
         if aligned is not None:
-            top, piece = aligned
+            piece = aligned[1]
             piece.page = number
-            return [piece] if top is not None else []
+            return [piece]
     for table in tables:
         rows, merged, columns = _table_cells(table, tolerance)
         found.append((table.bbox[1], PageTable(number, rows, merged, 0, columns)))
 
+    boxes = [table.bbox for table in tables]  # bbox is computed anew on each access
+
     def outside(obj) -> bool:
         x = (obj["x0"] + obj["x1"]) / 2
         y = (obj["top"] + obj["bottom"]) / 2
-        return not any(t.bbox[0] <= x <= t.bbox[2] and t.bbox[1] <= y <= t.bbox[3] for t in tables)
+        return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
-    for line in page.filter(
-        lambda o: o.get("object_type") != "char" or outside(o)
-    ).extract_text_lines():
-        text = join_wrapped(line["text"])
-        if text:
-            found.append((line["top"], PageTable(number, [[text]], {}, 0)))
+    if any(outside(c) for c in page.chars):  # text lines outside the tables: title, 单位, notes
+        outer = page.filter(lambda o: o.get("object_type") != "char" or outside(o))
+        for line in outer.extract_text_lines(x_tolerance=tolerance, y_tolerance=tolerance):
+            text = join_wrapped(line["text"])
+            if text:
+                found.append((line["top"], PageTable(number, [[text]], {}, 0)))
     found.sort(key=lambda item: item[0])
     pieces, row = [], 1
     for _, piece in found:
