@@ -376,11 +376,11 @@ def _append(grid: PdfGrid, piece: PageTable, skip: int = 0) -> None:
 def _continues(previous: PageTable, piece: PageTable) -> bool:
     """A table on the next page with the same columns continues the previous one (the caller
     checks that nothing but a page number comes before it on its page)."""
-    return (
-        piece.page == previous.page + 1
-        and len(piece.columns) == len(previous.columns)
-        and all(abs(a - b) <= 3 for a, b in zip(piece.columns, previous.columns, strict=True))
-    )
+    if piece.page != previous.page + 1 or len(piece.columns) != len(previous.columns):
+        return False
+    # the same column widths; a scanned page may sit a little shifted as a whole
+    shifts = [a - b for a, b in zip(piece.columns, previous.columns, strict=True)]
+    return max(shifts) - min(shifts) <= 3 and abs(shifts[0]) <= 30
 
 
 def _same(a: list[str], b: list[str]) -> bool:
