@@ -155,6 +155,7 @@ def test_source_names_page_row_and_column_of_the_printed_cell():
         ("public\nlibrary", "public library"),
         ("1.完成建设；\n2.通过验收", "1.完成建设；\n2.通过验收"),
         ("综合 文化站", "综合文化站"),
+        ("\u2f2f程完\u2f2f时间", "工程完工时间"),  # Kangxi radical ⼯ for 工, as some fonts map it
     ],
 )
 def test_wrapped_cell_text_is_joined_as_read(text, joined):

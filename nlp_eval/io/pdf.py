@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +36,9 @@ _ITEM_START = re.compile(
 )
 _CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
 _SPACE_IN_CJK = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[{_CJK}])")
+# PDFs from some Word/WPS fonts map common characters to Kangxi radicals (⼯ U+2F2F for 工) or
+# CJK compatibility ideographs; their compatibility decomposition is the ordinary character
+_LOOKALIKE = re.compile("[\u2e80-\u2fdf\uf900-\ufaff]")
 
 
 @dataclass
@@ -96,8 +100,10 @@ def join_wrapped(text: str) -> str:
     """A cell's wrapped lines joined as one reads them.
 
     Chinese lines join without a space, English words with one; a line that starts a new
-    numbered item keeps its break. Spaces between two Chinese characters are layout, not text.
+    numbered item keeps its break. Spaces between two Chinese characters are layout, not text,
+    and Kangxi-radical look-alikes are the characters they stand for.
     """
+    text = _LOOKALIKE.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     if not lines:
         return ""
