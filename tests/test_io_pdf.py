@@ -224,7 +224,7 @@ def test_scanned_page_is_read_by_ocr_from_its_rulings():
     assert result.summary().endswith(", 1 OCR pages")
 
 
-def test_page_number_above_a_continued_table_does_not_break_it():
+def test_page_number_and_continued_mark_above_a_continued_table_do_not_break_it():
     from nlp_eval.io.pdf import PageTable, assemble
 
     columns = [50.0, 120.0, 200.0]
@@ -232,11 +232,13 @@ def test_page_number_above_a_continued_table_does_not_break_it():
     pieces = [
         PageTable(1, [head, ["产出指标", "数量指标", "道路里程"]], {}, 1, columns),
         PageTable(2, [["- 2 -"]], {}, 1),
-        PageTable(2, [head, ["", "质量指标", "优良率"]], {}, 2, columns),
+        PageTable(2, [["续表"]], {}, 2),
+        PageTable(2, [head, ["", "质量指标", "优良率"]], {}, 3, columns),
     ]
     (grid,) = assemble(pieces)
     assert grid.rows == [head, ["产出指标", "数量指标", "道路里程"], ["", "质量指标", "优良率"]]
-    assert grid.places == [(1, 1), (1, 2), (2, 3)]
+    assert grid.places == [(1, 1), (1, 2), (2, 4)]
     assert (2, 1, 1, "- 2 -", "page number") in grid.dropped
-    assert (2, 2, 1, "一级指标", "repeated header") in grid.dropped
+    assert (2, 2, 1, "续表", "continued-table mark") in grid.dropped
+    assert (2, 3, 1, "一级指标", "repeated header") in grid.dropped
     assert grid.filled(2, 0) == "产出指标"  # the merged label continues over the page break

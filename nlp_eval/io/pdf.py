@@ -30,6 +30,8 @@ _LINES = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 _PAGE_NUMBER = re.compile(
     r"^[-—\s]*(?:第\s*\d+\s*页(?:\s*[,，]?\s*共\s*\d+\s*页)?|\d+(?:\s*/\s*\d+)?)[-—\s]*$"
 )
+# "续表", "(续)", "续上表": the table above continues on this page
+_CONTINUED = re.compile(r"^[（(]?续(?:上?表)?[)）]?\s*[:：]?$|^续表\s*\S{0,4}$")
 # a wrapped line starting a new item of a list keeps its line break
 _ITEM_START = re.compile(
     r"^(?:\d{1,2}[.、．]|[（(]\d{1,2}[)）]|[一二三四五六七八九十]{1,2}、|[①-⑳])"
@@ -331,13 +333,12 @@ def assemble(pieces: list[PageTable]) -> list[Grid]:
     used_pages: set[int] = set()  # pages where something other than a page number came already
     for piece in pieces:
         if not piece.columns:
-            if _PAGE_NUMBER.match(piece.rows[0][0]):
-                grid = grids[-1] if grids else None
-                if grid is not None:
-                    grid.dropped.append(
-                        (piece.page, piece.first_row, 1, piece.rows[0][0], "page number")
-                    )
-                    continue
+            furniture = _furniture(piece.rows[0][0])
+            if furniture and grids:
+                grids[-1].dropped.append(
+                    (piece.page, piece.first_row, 1, piece.rows[0][0], furniture)
+                )
+                continue
             pending.append(piece)
             used_pages.add(piece.page)
             continue
@@ -364,6 +365,15 @@ def assemble(pieces: list[PageTable]) -> list[Grid]:
                 _append(grid, line)
             grids.append(grid)
     return grids
+
+
+def _furniture(text: str) -> str:
+    """The role of a line that belongs to the page, not to a table: page numbers, 续表 marks."""
+    if _PAGE_NUMBER.match(text):
+        return "page number"
+    if _CONTINUED.match(text):
+        return "continued-table mark"
+    return ""
 
 
 def _append(grid: PdfGrid, piece: PageTable, skip: int = 0) -> None:
