@@ -154,6 +154,7 @@ def test_source_names_page_row_and_column_of_the_printed_cell():
         ("满意度\n≥95%", "满意度≥95%"),
         ("public\nlibrary", "public library"),
         ("1.完成建设；\n2.通过验收", "1.完成建设；\n2.通过验收"),
+        ("服务率分别为\n66.3%、64.9%", "服务率分别为66.3%、64.9%"),  # a decimal, not item 66.
         ("综合 文化站", "综合文化站"),
         ("\u2f2f程完\u2f2f时间", "工程完工时间"),  # Kangxi radical ⼯ for 工, as some fonts map it
     ],

@@ -34,7 +34,7 @@ _PAGE_NUMBER = re.compile(
 _CONTINUED = re.compile(r"^[（(]?续(?:上?表)?[)）]?\s*[:：]?$|^续表\s*\S{0,4}$")
 # a wrapped line starting a new item of a list keeps its line break
 _ITEM_START = re.compile(
-    r"^(?:\d{1,2}[.、．]|[（(]\d{1,2}[)）]|[一二三四五六七八九十]{1,2}、|[①-⑳])"
+    r"^(?:\d{1,2}[.、．](?!\d)|[（(]\d{1,2}[)）]|[一二三四五六七八九十]{1,2}、|[①-⑳])"
 )
 _CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
 _SPACE_IN_CJK = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[{_CJK}])")
@@ -244,12 +244,22 @@ def aligned_table(
     def column(word) -> int:
         return max([k for k, x in enumerate(columns) if x <= word["x0"] + 2], default=0)
 
+    # each line's words in their columns; a word close after the previous one continues its
+    # cell (text of a cell spanning columns, a number set apart by a space)
+    placed: list[list[tuple[int, str]]] = []
+    for line in lines:
+        c, end, cells = 0, None, []
+        for word in sorted(line, key=lambda w: w["x0"]):
+            if end is None or word["x0"] - end > 0.35 * gap:
+                c = column(word)
+            cells.append((c, word["text"]))
+            end = word["x1"]
+        placed.append(cells)
     # a row starts where some column starts a new text: its first line, or a line further
     # below that column's previous line than wrapped lines are (merged cells span such rows)
     breaks, last_top = set(), {}
-    for i, line in enumerate(lines):
-        for word in line:
-            c = column(word)
+    for i, (line, cells) in enumerate(zip(lines, placed, strict=True)):
+        for c, _ in cells:
             if c not in last_top or line[0]["top"] - last_top[c] > gap:
                 breaks.add(i)
             last_top[c] = line[0]["top"]
@@ -257,17 +267,11 @@ def aligned_table(
     if all(step <= gap for step in steps):  # evenly spaced lines: each line is a row
         breaks = set(range(len(lines)))
     rows: list[list[list[str]]] = []
-    for i, line in enumerate(lines):
+    for i, cells in enumerate(placed):
         if not rows or i in breaks:
             rows.append([[] for _ in columns])
-        c, end = 0, None
-        for word in sorted(line, key=lambda w: w["x0"]):
-            # a word close after the previous one continues its cell (text of a cell spanning
-            # columns, a number set apart by a space), whatever column it starts in
-            if end is None or word["x0"] - end > 0.35 * gap:
-                c = column(word)
-            rows[-1][c].append(word["text"])
-            end = word["x1"]
+        for c, text in cells:
+            rows[-1][c].append(text)
     texts = [[join_wrapped("\n".join(cell)) for cell in row] for row in rows]
     return lines[0][0]["top"], PageTable(0, texts, {}, 1, columns)
 
