@@ -154,7 +154,9 @@ def test_source_names_page_row_and_column_of_the_printed_cell():
         ("满意度\n≥95%", "满意度≥95%"),
         ("public\nlibrary", "public library"),
         ("1.完成建设；\n2.通过验收", "1.完成建设；\n2.通过验收"),
+        ("服务率分别为\n66.3%、64.9%", "服务率分别为66.3%、64.9%"),  # a decimal, not item 66.
         ("综合 文化站", "综合文化站"),
+        ("\u2f2f程完\u2f2f时间", "工程完工时间"),  # Kangxi radical ⼯ for 工, as some fonts map it
     ],
 )
 def test_wrapped_cell_text_is_joined_as_read(text, joined):
@@ -221,3 +223,23 @@ def test_scanned_page_is_read_by_ocr_from_its_rulings():
     assert (t["confidence"] < 1).all()
     assert t["note"].str.contains("read by OCR").all()
     assert result.summary().endswith(", 1 OCR pages")
+
+
+def test_page_number_and_continued_mark_above_a_continued_table_do_not_break_it():
+    from nlp_eval.io.pdf import PageTable, assemble
+
+    columns = [50.0, 120.0, 200.0]
+    head = ["一级指标", "二级指标", "三级指标"]
+    pieces = [
+        PageTable(1, [head, ["产出指标", "数量指标", "道路里程"]], {}, 1, columns),
+        PageTable(2, [["- 2 -"]], {}, 1),
+        PageTable(2, [["续表"]], {}, 2),
+        PageTable(2, [head, ["", "质量指标", "优良率"]], {}, 3, columns),
+    ]
+    (grid,) = assemble(pieces)
+    assert grid.rows == [head, ["产出指标", "数量指标", "道路里程"], ["", "质量指标", "优良率"]]
+    assert grid.places == [(1, 1), (1, 2), (2, 4)]
+    assert (2, 1, 1, "- 2 -", "page number") in grid.dropped
+    assert (2, 2, 1, "续表", "continued-table mark") in grid.dropped
+    assert (2, 3, 1, "一级指标", "repeated header") in grid.dropped
+    assert grid.filled(2, 0) == "产出指标"  # the merged label continues over the page break

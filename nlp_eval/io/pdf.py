@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 import time
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,12 +30,17 @@ _LINES = {"vertical_strategy": "lines", "horizontal_strategy": "lines"}
 _PAGE_NUMBER = re.compile(
     r"^[-—\s]*(?:第\s*\d+\s*页(?:\s*[,，]?\s*共\s*\d+\s*页)?|\d+(?:\s*/\s*\d+)?)[-—\s]*$"
 )
+# "续表", "(续)", "续上表": the table above continues on this page
+_CONTINUED = re.compile(r"^[（(]?续(?:上?表)?[)）]?\s*[:：]?$|^续表\s*\S{0,4}$")
 # a wrapped line starting a new item of a list keeps its line break
 _ITEM_START = re.compile(
-    r"^(?:\d{1,2}[.、．]|[（(]\d{1,2}[)）]|[一二三四五六七八九十]{1,2}、|[①-⑳])"
+    r"^(?:\d{1,2}[.、．](?!\d)|[（(]\d{1,2}[)）]|[一二三四五六七八九十]{1,2}、|[①-⑳])"
 )
 _CJK = "\u3000-\u303f\u3400-\u9fff\uff00-\uffef"
 _SPACE_IN_CJK = re.compile(rf"(?<=[{_CJK}])[ \t]+(?=[{_CJK}])")
+# PDFs from some Word/WPS fonts map common characters to Kangxi radicals (⼯ U+2F2F for 工) or
+# CJK compatibility ideographs; their compatibility decomposition is the ordinary character
+_LOOKALIKE = re.compile("[\u2e80-\u2fdf\uf900-\ufaff]")
 
 
 @dataclass
@@ -96,8 +102,10 @@ def join_wrapped(text: str) -> str:
     """A cell's wrapped lines joined as one reads them.
 
     Chinese lines join without a space, English words with one; a line that starts a new
-    numbered item keeps its break. Spaces between two Chinese characters are layout, not text.
+    numbered item keeps its break. Spaces between two Chinese characters are layout, not text,
+    and Kangxi-radical look-alikes are the characters they stand for.
     """
+    text = _LOOKALIKE.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text)
     lines = [line.strip() for line in text.split("\n") if line.strip()]
     if not lines:
         return ""
@@ -169,24 +177,26 @@ def page_pieces(page, known: list[float] = ()) -> list[PageTable]:
     if not tables:  # no rulings: the table is rebuilt from how its words line up
         aligned = aligned_table(page, tolerance, known)
         if aligned is not None:
-            top, piece = aligned
+            piece = aligned[1]
             piece.page = number
-            return [piece] if top is not None else []
+            return [piece]
     for table in tables:
         rows, merged, columns = _table_cells(table, tolerance)
         found.append((table.bbox[1], PageTable(number, rows, merged, 0, columns)))
 
+    boxes = [table.bbox for table in tables]  # bbox is computed anew on each access
+
     def outside(obj) -> bool:
         x = (obj["x0"] + obj["x1"]) / 2
         y = (obj["top"] + obj["bottom"]) / 2
-        return not any(t.bbox[0] <= x <= t.bbox[2] and t.bbox[1] <= y <= t.bbox[3] for t in tables)
+        return not any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
-    for line in page.filter(
-        lambda o: o.get("object_type") != "char" or outside(o)
-    ).extract_text_lines():
-        text = join_wrapped(line["text"])
-        if text:
-            found.append((line["top"], PageTable(number, [[text]], {}, 0)))
+    if any(outside(c) for c in page.chars):  # text lines outside the tables: title, 单位, notes
+        outer = page.filter(lambda o: o.get("object_type") != "char" or outside(o))
+        for line in outer.extract_text_lines(x_tolerance=tolerance, y_tolerance=tolerance):
+            text = join_wrapped(line["text"])
+            if text:
+                found.append((line["top"], PageTable(number, [[text]], {}, 0)))
     found.sort(key=lambda item: item[0])
     pieces, row = [], 1
     for _, piece in found:
@@ -234,12 +244,22 @@ def aligned_table(
     def column(word) -> int:
         return max([k for k, x in enumerate(columns) if x <= word["x0"] + 2], default=0)
 
+    # each line's words in their columns; a word close after the previous one continues its
+    # cell (text of a cell spanning columns, a number set apart by a space)
+    placed: list[list[tuple[int, str]]] = []
+    for line in lines:
+        c, end, cells = 0, None, []
+        for word in sorted(line, key=lambda w: w["x0"]):
+            if end is None or word["x0"] - end > 0.35 * gap:
+                c = column(word)
+            cells.append((c, word["text"]))
+            end = word["x1"]
+        placed.append(cells)
     # a row starts where some column starts a new text: its first line, or a line further
     # below that column's previous line than wrapped lines are (merged cells span such rows)
     breaks, last_top = set(), {}
-    for i, line in enumerate(lines):
-        for word in line:
-            c = column(word)
+    for i, (line, cells) in enumerate(zip(lines, placed, strict=True)):
+        for c, _ in cells:
             if c not in last_top or line[0]["top"] - last_top[c] > gap:
                 breaks.add(i)
             last_top[c] = line[0]["top"]
@@ -247,17 +267,11 @@ def aligned_table(
     if all(step <= gap for step in steps):  # evenly spaced lines: each line is a row
         breaks = set(range(len(lines)))
     rows: list[list[list[str]]] = []
-    for i, line in enumerate(lines):
+    for i, cells in enumerate(placed):
         if not rows or i in breaks:
             rows.append([[] for _ in columns])
-        c, end = 0, None
-        for word in sorted(line, key=lambda w: w["x0"]):
-            # a word close after the previous one continues its cell (text of a cell spanning
-            # columns, a number set apart by a space), whatever column it starts in
-            if end is None or word["x0"] - end > 0.35 * gap:
-                c = column(word)
-            rows[-1][c].append(word["text"])
-            end = word["x1"]
+        for c, text in cells:
+            rows[-1][c].append(text)
     texts = [[join_wrapped("\n".join(cell)) for cell in row] for row in rows]
     return lines[0][0]["top"], PageTable(0, texts, {}, 1, columns)
 
@@ -320,18 +334,21 @@ def assemble(pieces: list[PageTable]) -> list[Grid]:
     pending: list[PageTable] = []  # text lines waiting for the table below them
     last: PageTable | None = None  # the last table placed, for continuation on the next page
     header: list[list[str]] = []  # first rows of the current grid, to recognise repeats
+    used_pages: set[int] = set()  # pages where something other than a page number came already
     for piece in pieces:
         if not piece.columns:
-            if _PAGE_NUMBER.match(piece.rows[0][0]):
-                grid = grids[-1] if grids else None
-                if grid is not None:
-                    grid.dropped.append(
-                        (piece.page, piece.first_row, 1, piece.rows[0][0], "page number")
-                    )
-                    continue
+            furniture = _furniture(piece.rows[0][0])
+            if furniture and grids:
+                grids[-1].dropped.append(
+                    (piece.page, piece.first_row, 1, piece.rows[0][0], furniture)
+                )
+                continue
             pending.append(piece)
+            used_pages.add(piece.page)
             continue
-        if last is not None and not pending and _continues(last, piece):
+        at_top = piece.page not in used_pages
+        used_pages.add(piece.page)
+        if last is not None and not pending and at_top and _continues(last, piece):
             _append_continued(grids[-1], piece, header)
         else:
             grid = PdfGrid(f"page {piece.page}", [])
@@ -340,7 +357,7 @@ def assemble(pieces: list[PageTable]) -> list[Grid]:
             pending = []
             _append(grid, piece)
             grids.append(grid)
-            header = [list(row) for row in piece.rows[:8]]
+            header = [list(row) for row in piece.rows[:20]]
         last = piece
     if pending:
         if grids:
@@ -352,6 +369,15 @@ def assemble(pieces: list[PageTable]) -> list[Grid]:
                 _append(grid, line)
             grids.append(grid)
     return grids
+
+
+def _furniture(text: str) -> str:
+    """The role of a line that belongs to the page, not to a table: page numbers, 续表 marks."""
+    if _PAGE_NUMBER.match(text):
+        return "page number"
+    if _CONTINUED.match(text):
+        return "continued-table mark"
+    return ""
 
 
 def _append(grid: PdfGrid, piece: PageTable, skip: int = 0) -> None:
@@ -368,13 +394,13 @@ def _append(grid: PdfGrid, piece: PageTable, skip: int = 0) -> None:
 
 
 def _continues(previous: PageTable, piece: PageTable) -> bool:
-    """A table at the top of the next page with the same columns continues the previous one."""
-    return (
-        piece.page == previous.page + 1
-        and piece.first_row == 1
-        and len(piece.columns) == len(previous.columns)
-        and all(abs(a - b) <= 3 for a, b in zip(piece.columns, previous.columns, strict=True))
-    )
+    """A table on the next page with the same columns continues the previous one (the caller
+    checks that nothing but a page number comes before it on its page)."""
+    if piece.page != previous.page + 1 or len(piece.columns) != len(previous.columns):
+        return False
+    # the same column widths; a scanned page may sit a little shifted as a whole
+    shifts = [a - b for a, b in zip(piece.columns, previous.columns, strict=True)]
+    return max(shifts) - min(shifts) <= 3 and abs(shifts[0]) <= 30
 
 
 def _same(a: list[str], b: list[str]) -> bool:
