@@ -168,7 +168,8 @@ def _normalize(text: str) -> str:
     # Most texts are simplified already: converting them would return them unchanged.
     if text.isascii() or not _may_convert(text):
         return text
-    return _t2s().convert(text)
+    # OpenCC cannot encode a lone surrogate (from a bad file): convert around it
+    return _t2s().convert(_LONE_SURROGATE.sub("\ufffd", text))
 
 
 def original_span(text: str, span: tuple[int, int]) -> tuple[int, int]:

@@ -139,7 +139,9 @@ def test_a_bad_rules_file_is_one_line_per_problem(tmp_path, name, text):
 def test_a_good_rules_file_runs_over_a_table(tmp_path, name, text):
     path = tmp_path / f"{name}.toml"
     path.write_text(text, encoding="utf-8")
-    result = invoke(["lint", SEED, "--rules", path, "--select", "V9"])
+    # --select names only codes that exist: an empty rules file adds no V9 rule
+    select = ["--select", "V9"] if "V9" in text else []
+    result = invoke(["lint", SEED, "--rules", path, *select])
     assert_clean(result)
     assert result.exit_code in (0, 1)
 
@@ -392,7 +394,9 @@ def test_charts_draw_table_text_as_text(tmp_path):
         + "".join(f"d,$x^{i}$ \\frac{{,p{i},≥1人,完成{i}人,2021\n" for i in range(6)),
         encoding="utf-8",
     )
-    result = invoke(["corpus", tmp_path, "-o", tmp_path / "out", "--by", "unit"], seconds=240)
+    # tidy files are read when named (inside a folder they would be skipped as label files)
+    inputs = [table, tmp_path / "units.csv"]
+    result = invoke(["corpus", *inputs, "-o", tmp_path / "out", "--by", "unit"], seconds=240)
     assert_clean(result)
     assert result.exit_code == 0, result.output
     assert list((tmp_path / "out").glob("*.png"))
@@ -486,6 +490,7 @@ def test_unreadable_files_and_folders_among_2000_gbk_named_tables(tmp_path):
                 "-m",
                 "nlp_eval",
                 "read",
+                "--tidy",  # the batch's small tables are tidy files: read them from the folder
                 str(folder),
                 str(SEED),
                 "-o",

@@ -111,12 +111,12 @@ def test_reader_problems_reach_lint_text_json_and_score_csv(tmp_path):
     assert "读表问题" in zh and "按内容读作目标值" in zh and "未放置" in zh
     en = runner.invoke(app, ["lint", str(path), "--lang", "en"]).output
     assert "read as target from its contents" in en
-    data = json.loads(runner.invoke(app, ["lint", str(path), "--format", "json"]).output)
+    data = json.loads(runner.invoke(app, ["lint", str(path), "--format", "json"]).stdout)
     assert {p["kind"] for p in data["reader_problems"]} == {"inferred", "unplaced"}
     # lint's csv gives the reader's notes in the lint language
-    csv_zh = runner.invoke(app, ["lint", str(path), "--format", "csv"]).output
+    csv_zh = runner.invoke(app, ["lint", str(path), "--format", "csv"]).stdout
     assert "按内容读作" in csv_zh and "from its contents" not in csv_zh
-    out = runner.invoke(app, ["score", str(path), "--format", "csv"]).output
+    out = runner.invoke(app, ["score", str(path), "--format", "csv"]).stdout
     rows = list(csv.DictReader(out.splitlines()))
     assert rows[0]["reader_problems"] == "inferred 3, unplaced 1"
 
