@@ -41,8 +41,10 @@ def test_every_cell_is_placed_consumed_or_unplaced(path):
     assert lost_cells(path, result) == []
 
 
-def lost_cells(path: Path, result) -> list[tuple]:
-    """Non-empty cells of path in no row of result.table, not consumed and not unplaced."""
+def lost_cells(path: Path, result, cells=cells_of) -> list[tuple]:
+    """Non-empty cells of path in no row of result.table, not consumed and not unplaced.
+
+    cells(path) yields (sheet, row, column, text) in the terms of `source` (a PDF: page N)."""
     t = result.table
     # texts of the table rows that came from each input row (sheet, row), via source/target_source
     by_row: dict[tuple[str, int], list[str]] = {}
@@ -67,7 +69,7 @@ def lost_cells(path: Path, result) -> list[tuple]:
         )
     }
     lost = []
-    for sheet, r, c, text in cells_of(path):
+    for sheet, r, c, text in cells(path):
         if (sheet, r, c, text) in positioned:
             continue
         same_row = by_row.get((sheet, r), [])

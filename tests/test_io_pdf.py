@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from test_io_invariant import lost_cells
 from typer.testing import CliRunner
 
 from nlp_eval.cli import app
@@ -93,30 +94,7 @@ PDFS = sorted(p for p in PDF.glob("*.pdf") if not p.name.startswith(("bad_", "sc
 
 @pytest.mark.parametrize("path", PDFS, ids=lambda p: p.name)
 def test_nothing_lost_every_cell_is_placed_consumed_or_unplaced(path):
-    result = read_once(path)
-    t = result.table
-    by_row: dict[tuple[str, int], list[str]] = {}
-    for rec in t.itertuples(index=False):
-        texts = [str(getattr(rec, col)) for col in t.columns if isinstance(getattr(rec, col), str)]
-        texts += [f"{getattr(rec, col):g}" for col in ("weight", "points", "value", "year")]
-        for src in {rec.source, rec.target_source} - {""}:
-            _, page, row, _ = src.rsplit(":", 3)
-            by_row.setdefault((page, int(row)), []).extend(texts)
-    positioned = {
-        (s, r, c, x)
-        for frame in (result.unplaced, result.consumed)
-        for s, r, c, x in zip(
-            frame["sheet"], frame["row"], frame["column"], frame["text"], strict=True
-        )
-    }
-    lost = []
-    for page, r, c, text in pdf_cells(path):
-        if (page, r, c, text) in positioned:
-            continue
-        if any(text in f or text.rstrip("分%") == f for f in by_row.get((page, r), [])):
-            continue
-        lost.append((page, r, c, text[:30]))
-    assert lost == []
+    assert lost_cells(path, read_once(path), cells=pdf_cells) == []
 
 
 def test_long_table_over_pages_header_repeats_dropped_cut_rows_joined():
